@@ -11,4 +11,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                'faceattn.core.data_root': ('core.html#data_root', 'faceattn/core.py'),
                                'faceattn.core.default_device': ('core.html#default_device', 'faceattn/core.py'),
                                'faceattn.core.faceattn_home': ('core.html#faceattn_home', 'faceattn/core.py'),
-                               'faceattn.core.seed_everything': ('core.html#seed_everything', 'faceattn/core.py')}}}
+                               'faceattn.core.seed_everything': ('core.html#seed_everything', 'faceattn/core.py')},
+            'faceattn.losses': { 'faceattn.losses.au_bce': ('losses.html#au_bce', 'faceattn/losses.py'),
+                                 'faceattn.losses.classification_loss': ('losses.html#classification_loss', 'faceattn/losses.py'),
+                                 'faceattn.losses.fer_ce': ('losses.html#fer_ce', 'faceattn/losses.py')}}}
