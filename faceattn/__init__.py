@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/index.ipynb #eb3b9819
+# %% ../nbs/index.ipynb #f3b819ce
 from importlib.metadata import version as _version, PackageNotFoundError as _NotFound
 try: __version__ = _version("faceattn")
 except _NotFound: __version__ = "unknown"  # running from a checkout that was not pip-installed
