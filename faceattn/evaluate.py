@@ -81,7 +81,7 @@ class CVResult:
     paths: dict
 
 def _au_columns(index):
-    if "aus" in index.attrs: return [f"AU{a}" for a in index.attrs["aus"]]
+    if "aus" in index.attrs: return [f"AU{a}" for a in index.attrs["aus"] if f"AU{a}" in index.columns]
     return [c for c in index.columns if re.fullmatch(r"AU\d+", str(c))]
 
 def summarize_cv(results: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -113,7 +113,8 @@ def cross_validate(model_name: str, index: pd.DataFrame, folds: dict, seeds: Seq
     else:
         n_classes = n_classes or int(index["label"].max()) + 1
         names = list(index.attrs.get("classes", [])) or None
-    new_model = lambda: models.create(model_name, n_classes=n_classes, **({"task": task} if task == "fer" else {}), **(model_options or {}))
+    options = {**({"task": task} if task == "fer" else {}), **(model_options or {})}   # an explicit model option wins
+    new_model = lambda: models.create(model_name, n_classes=n_classes, **options)
     if dataset_factory is None:
         from faceattn.data.datasets import make_dataset
         keys = new_model().input_keys

@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_experiment.ipynb #8a6b1b5d
 from __future__ import annotations
-import json, os, time
+import inspect, json, os, time, warnings
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Sequence
@@ -16,8 +16,8 @@ from . import manifests
 from .core import atomic_save_csv, atomic_write_json, data_root as resolve_root, faceattn_home
 
 # %% auto #0
-__all__ = ['REAL_FOLDERS', 'SYNTHAU_TREES', 'LOADERS', 'RESULT_COLUMNS', 'Data', 'load_data', 'Method', 'run_methods',
-           'paper_results', 'summarise', 'side_by_side', 'write_results']
+__all__ = ['REAL_FOLDERS', 'SYNTHAU_TREES', 'LOADERS', 'RESULT_COLUMNS', 'Data', 'load_data', 'Method', 'accepts',
+           'model_options', 'run_methods', 'paper_results', 'summarise', 'side_by_side', 'write_results']
 
 # %% ../nbs/09_experiment.ipynb #a11e6ffd
 REAL_FOLDERS = {"bp4d": "BP4D", "disfa": "DISFA", "disfa_plus": "DISFA+", "bp4d_plus": "BP4D+",
@@ -49,9 +49,10 @@ def _dataset_folder(root: Path, kind: str) -> Path:
     return sub if sub.is_dir() else root
 
 def load_data(dataset: str = "synthau_bp4d", data_root=None, synthau: dict | None = None,
-              loader_options: dict | None = None, subjects: Sequence[str] | None = None) -> Data:
+              loader_options: dict | None = None, subjects: Sequence[str] | None = None, n_folds: int | None = None) -> Data:
     """Index `dataset` with its real-format loader and attach the manifest's folds.
-    `synthau` holds `faceattn.data.synthau.generate` arguments (SynthAU only); `subjects` keeps a subset."""
+    `synthau` holds `faceattn.data.synthau.generate` arguments (SynthAU only); `subjects` keeps a subset;
+    `n_folds` overrides a round-robin protocol's fold count (one with fewer subjects than folds gets one fold per subject)."""
     loader_options = dict(loader_options or {})
     if dataset in SYNTHAU_TREES:
         from faceattn.data import synthau as sa
@@ -70,8 +71,11 @@ def load_data(dataset: str = "synthau_bp4d", data_root=None, synthau: dict | Non
     if subjects is not None:
         index = index[index.subject.isin(list(subjects))].reset_index(drop=True)
     present = sorted(index.subject.astype(str).unique())
-    try: folds = manifests.folds(dataset, subjects=present)
-    except TypeError: folds = manifests.folds(dataset)
+    try: folds = manifests.folds(dataset, subjects=present, n_folds=n_folds)
+    except ValueError as e:                           # e.g. a small FER copy: 10-fold protocol, 6 subjects
+        if "cannot fill" not in str(e) or n_folds is not None or len(present) < 2: raise
+        warnings.warn(f"{dataset}: {len(present)} subjects cannot fill the protocol's folds; using {len(present)} folds")
+        folds = manifests.folds(dataset, subjects=present, n_folds=len(present))
     folds = {k: [s for s in v if s in set(present)] for k, v in folds.items()}
     folds = {k: v for k, v in folds.items() if v}
     aus = [int(c[2:]) for c in index.columns if c.startswith("AU") and c[2:].isdigit()]
@@ -86,6 +90,20 @@ class Method:
     recipe: str = "smanet"
     augment: str | None = None        # a faceattn.data.augment preset; None = the dataset kind's default
     kind: str | None = None           # "frame", "clip", "patch", "fer"; None = from the model's inputs
+    dataset_options: dict = field(default_factory=dict)   # more `make_dataset` keywords: align="jaanet", size=200, patch_size=36, cache=True, ...
+
+def accepts(model: str, option: str) -> bool:
+    "Whether registry model `model` takes the keyword `option` (in its factory's signature or its presets)."
+    from faceattn import models
+    s = models.spec(model)
+    return option in s.preset or option in inspect.signature(s.factory).parameters
+
+def model_options(m: Method, data: Data, image_size: int | None = None) -> dict:
+    "`m.options` completed with what the data decides: the network input side and the AU list, for models that take them."
+    opts = dict(m.options)
+    if image_size is not None and "image_size" not in opts and accepts(m.model, "image_size"): opts["image_size"] = image_size
+    if data.aus and "aus" not in opts and accepts(m.model, "aus"): opts["aus"] = list(data.aus)
+    return opts
 
 def run_methods(data: Data, methods: dict[str, Method], *, folds: Sequence[int] | None = None, seeds: Sequence[int] = (0,),
                 epochs: int | None = None, batch_size: int | None = None, lr: float | None = None, image_size: int | None = None,
@@ -93,26 +111,32 @@ def run_methods(data: Data, methods: dict[str, Method], *, folds: Sequence[int] 
     "Cross-validate every method on `data` (same folds and seeds); tidy rows `method, model, fold, seed, au, metric, value`."
     from faceattn.evaluate import cross_validate
     from faceattn.data.datasets import make_dataset
-    from faceattn import models
     chosen = {k: v for k, v in data.folds.items() if folds is None or k in set(folds)}
     if not chosen: raise ValueError(f"none of folds {folds} exists; {data.name} has folds {sorted(data.folds)}")
     frames = []
     for name, m in methods.items():
-        probe = models.create(m.model, n_classes=max(len(data.aus), 2), **m.options)
-        kind = m.kind or ("fer" if data.task == "fer" else "clip" if "clip" in probe.input_keys
-                          else "patch" if "patches" in probe.input_keys else "frame")
-        size = image_size if kind != "patch" else None
-        def factory(sub, train, kind=kind, size=size, m=m):
-            return make_dataset(sub, kind, train=train, image_size=size, augment=m.augment, T=clip_length)
+        kind = m.kind or _input_kind(m.model, data, m.options)
+        size = image_size if kind != "patch" else None   # a patch model's image_size is its patch side, not the face's
+        opts = model_options(m, data, size)
+        ds_opts = {"image_size": size, "augment": m.augment, "T": clip_length, **m.dataset_options}
+        def factory(sub, train, kind=kind, ds_opts=ds_opts):
+            return make_dataset(sub, kind, train=train, **ds_opts)
         overrides = {k: v for k, v in dict(batch_size=batch_size, lr=lr).items() if v is not None}
         t0 = time.perf_counter()
         cv = cross_validate(m.model, data.index, chosen, seeds=seeds, recipe=m.recipe, dataset_factory=factory,
-                            model_options=m.options, epochs=epochs, device=device, progress=progress,
+                            model_options=opts, epochs=epochs, device=device, progress=progress,
                             out_dir=None if out_dir is None else Path(out_dir) / "runs" / _slug(name),
                             task=data.task, **overrides, **fit_kwargs)
         r = cv.results.rename(columns={"au_or_class": "au"}).assign(method=name, seconds=time.perf_counter() - t0)
         frames.append(r[["method", "model", "fold", "seed", "au", "metric", "value", "seconds"]])
     return pd.concat(frames, ignore_index=True)
+
+def _input_kind(model: str, data: Data, options: dict) -> str:
+    "The dataset kind a registry model reads: `fer` for expression data, else from its `input_keys`."
+    if data.task == "fer": return "fer"
+    from faceattn import models
+    keys = models.create(model, n_classes=max(len(data.aus), 2), **options).input_keys
+    return "clip" if "clip" in keys else "patch" if "patches" in keys else "frame"
 
 def _slug(s: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in s).strip("_") or "method"

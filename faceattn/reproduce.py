@@ -4,7 +4,7 @@
 
 # %% ../nbs/09b_reproduce.ipynb #9c306f32
 from __future__ import annotations
-import base64, datetime, fnmatch, hashlib, html, json, math, os, re, shutil, signal, subprocess, sys, threading, time
+import ast, base64, datetime, fnmatch, hashlib, html, json, math, os, re, shutil, signal, subprocess, sys, threading, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -19,8 +19,9 @@ from .core import DataFormatError, atomic_write_json, atomic_write_text, atomic_
 __all__ = ['PROFILE_KEYS', 'PAPER_KEYS', 'RUNNER_PARAMS', 'SYNTHETIC', 'RESULT_COLUMNS', 'DATASET_NAMES', 'project_root',
            'repro_dir', 'profiles_dir', 'ProfileError', 'validate_profile', 'check_data_root', 'list_profiles',
            'load_profile', 'notebook_parameters', 'notebook_problems', 'check_repro_notebooks', 'notebook_hash',
-           'package_hash', 'input_hashes', 'notebook_error', 'run_notebook', 'default_jobs', 'select_notebooks',
-           'reproduce', 'runs', 'collect', 'dataset_name', 'md_table', 'summarise', 'paper_table', 'report']
+           'package_hash', 'input_hashes', 'notebook_error', 'declared_parameters', 'run_notebook', 'default_jobs',
+           'select_notebooks', 'reproduce', 'runs', 'collect', 'dataset_name', 'is_synthetic', 'md_table', 'summarise',
+           'paper_table', 'report']
 
 # %% ../nbs/09b_reproduce.ipynb #cf6a23eb
 def project_root() -> Path:
@@ -222,12 +223,26 @@ def notebook_error(executed) -> str | None:
             if o.get("output_type") == "error": return f"{o.get('ename')}: {o.get('evalue')}".strip()
     return None
 
-def _declared(path) -> dict | None:
-    "Parameters declared in the notebook's `parameters` cell (None if papermill cannot parse them)."
-    try:
-        import papermill
-        return papermill.inspect_notebook(str(path))
-    except Exception: return None
+def declared_parameters(path) -> dict[str, str] | None:
+    """Names the notebook's `parameters` cell assigns → their default's source text; None when there is not
+    exactly one such cell or it does not parse. Read with `ast` (papermill's line parser gives up on a line
+    whose comment holds `=` or brackets, and would silently drop that parameter)."""
+    try: nb = json.loads(Path(path).read_text())
+    except (OSError, ValueError): return None
+    cells = [c for c in nb.get("cells", []) if "parameters" in (c.get("metadata", {}).get("tags") or [])]
+    if len(cells) != 1: return None
+    src = cells[0].get("source", "")
+    src = src if isinstance(src, str) else "".join(src)
+    try: tree = ast.parse(src)
+    except SyntaxError: return None
+    out = {}
+    for node in tree.body:
+        targets = [node.target] if isinstance(node, ast.AnnAssign) else node.targets if isinstance(node, ast.Assign) else []
+        for t in targets:
+            if isinstance(t, ast.Name): out[t.id] = None if node.value is None else ast.get_source_segment(src, node.value)
+    return out
+
+_declared = declared_parameters
 
 def _tail(path, n=15) -> str:
     try: return "\n".join(Path(path).read_text(errors="replace").splitlines()[-n:])
@@ -449,6 +464,10 @@ def dataset_name(ds) -> str:
     parts = k.split("+")
     return " & ".join(DATASET_NAMES[p] for p in parts) if len(parts) > 1 and all(p in DATASET_NAMES for p in parts) else str(ds)
 
+def is_synthetic(ds) -> bool:
+    "Whether a dataset name or label is SynthAU (`synthau`, `synthau_bp4d`, `SynthAU (BP4D layout)`, ...)."
+    return str(ds).lower().startswith("synthau")
+
 def md_table(df: pd.DataFrame) -> str:
     "A GitHub-flavoured Markdown table of `df` (index ignored); `|` and newlines escaped."
     def esc(v):
@@ -497,7 +516,7 @@ def summarise(df: pd.DataFrame) -> pd.DataFrame:
             s = _fmt(r["mean"])
             if r["count"] > 1: s += f" ± {_fmt(r['std'], r['mean'])}"
             return s + f" (n={int(r['count'])})"
-        def col(d): return f"ours · {d}" + (" (synthetic stand-in, not a reproduction)" if d == "SynthAU" else "")
+        def col(d): return f"ours · {d}" + (" (synthetic stand-in, not a reproduction)" if is_synthetic(d) else "")
         cells.append(pd.DataFrame({**{k: agg[k] for k in KEY}, "column": agg.dataset.map(col), "cell": agg.apply(cell, axis=1)}))
     return pd.concat(cells, ignore_index=True)
 
@@ -570,7 +589,7 @@ def report(out_dir="reproduce_out", reported: Callable | None | bool = True) -> 
                 used = sorted({dataset_name(d) for d in mine.dataset})
                 nbs = prs[prs.notebook.isin(set(mine.notebook))]
                 blocks.append(("h", 4, f"{paper} · {table}"))
-                if "SynthAU" in used:
+                if any(is_synthetic(d) for d in used):
                     blocks.append(("warn", "Our numbers here come from SynthAU, a procedurally generated stand-in dataset. They show "
                                            "that the pipeline runs end to end; they are not a reproduction of the paper's numbers."))
                 if not (sub.source == "reported").any(): blocks.append(("p", "No reported numbers found for this table."))

@@ -115,24 +115,27 @@ def to_display(image: Tensor | np.ndarray, mean=(0.5, 0.5, 0.5), std=(0.5, 0.5, 
         x = x.permute(1, 2, 0)
     return x.clamp(0, 1).numpy()
 
-def overlay(ax, image, heatmap=None, mask=None, alpha: float = 0.5, title: str | None = None, cmap: str = "jet"):
-    "Draw `image` with an optional heatmap (`(H,W)`, [0,1]) and a mask contour on a matplotlib axis."
-    ax.imshow(to_display(image) if not isinstance(image, np.ndarray) or image.ndim != 3 or image.shape[-1] != 3 else image)
+def overlay(ax, image, heatmap=None, mask=None, alpha: float = 0.5, title: str | None = None, cmap: str = "jet",
+            mean=(0.5, 0.5, 0.5), std=(0.5, 0.5, 0.5)):
+    "Draw `image` (normalised with `mean`/`std`) with an optional heatmap (`(H,W)`, [0,1]) and a mask contour on an axis."
+    ax.imshow(to_display(image, mean, std) if not isinstance(image, np.ndarray) or image.ndim != 3 or image.shape[-1] != 3 else image)
     if heatmap is not None: ax.imshow(np.asarray(heatmap), cmap=cmap, alpha=alpha, vmin=0, vmax=1)
     if mask is not None: ax.contour(np.asarray(mask).astype(float), levels=[0.5], colors="white", linewidths=1)
     if title: ax.set_title(title, fontsize=8)
     ax.axis("off")
     return ax
 
-def attention_grid(images, rows: dict[str, Tensor], masks=None, col_titles=None, size: float = 1.6):
-    "A figure: one row per named set of heatmaps `(N,H,W)`, one column per image; optional true-region contours."
+def attention_grid(images, rows: dict[str, Tensor], masks=None, col_titles=None, size: float = 1.6,
+                   mean=(0.5, 0.5, 0.5), std=(0.5, 0.5, 0.5)):
+    """A figure: one row per named set of heatmaps `(N,H,W)`, one column per image; optional true-region contours.
+    `mean`/`std`: the images' normalisation (e.g. ImageNet's for a pretrained backbone's pipeline)."""
     import matplotlib.pyplot as plt
     n = len(images)
     fig, axes = plt.subplots(len(rows), n, figsize=(size * n, size * len(rows)), squeeze=False)
     for r, (name, maps) in enumerate(rows.items()):
         for c in range(n):
             overlay(axes[r, c], images[c], maps[c], None if masks is None else masks[c],
-                    title=(col_titles[c] if col_titles and r == 0 else None))
+                    title=(col_titles[c] if col_titles and r == 0 else None), mean=mean, std=std)
         axes[r, 0].text(-0.08, 0.5, name, transform=axes[r, 0].transAxes, rotation=90, va="center", ha="right", fontsize=8)
     fig.tight_layout()
     return fig

@@ -16,7 +16,7 @@ from PIL import Image
 from torch.utils.data import DataLoader, Dataset
 
 from ..core import DataFormatError
-from .align import JAANET_SIZE, align_face, crop_patches, pattnet_boxes, pattnet_boxes_from_landmarks
+from .align import JAANET_SIZE, PATTNET_PATCH, align_face, crop_patches, pattnet_boxes, pattnet_boxes_from_landmarks
 from . import index as _index
 
 # %% auto #0
@@ -218,12 +218,13 @@ class ClipDataset(FrameDataset):
 
 # %% ../../nbs/04b_datasets.ipynb #e6d5a1b9
 class PatchDataset(FrameDataset):
-    "PAttNet's nine patches of the aligned face: item `patches (9,3,100,100)`."
+    "PAttNet's nine patches of the aligned face: item `patches (9,3,patch_size,patch_size)` (the paper: 100)."
     key = "patches"
-    def __init__(self, index, aus=None, transform=None, boxes: str = "pattnet", size: int = JAANET_SIZE, **kwargs):
+    def __init__(self, index, aus=None, transform=None, boxes: str = "pattnet", size: int = JAANET_SIZE,
+                 patch_size: int = PATTNET_PATCH, **kwargs):
         if boxes not in ("pattnet", "landmarks"): raise ValueError(f"boxes must be 'pattnet' or 'landmarks', got {boxes!r}")
         super().__init__(index, aus, transform, size=size, **kwargs)
-        self.boxes = boxes
+        self.boxes, self.patch_size = boxes, int(patch_size)
         if boxes == "landmarks" and self.source.landmarks is None: raise ValueError("boxes='landmarks' needs landmarks")
 
     def __getitem__(self, i: int) -> dict:
@@ -231,7 +232,7 @@ class PatchDataset(FrameDataset):
         lm0 = None if lm is None else lm[0]
         img, lm0 = self.transform(img[0], lm0)
         boxes = pattnet_boxes(img.shape[-1]) if self.boxes == "pattnet" else pattnet_boxes_from_landmarks(lm0.numpy())
-        return self._item(i, crop_patches(img, boxes), lm0)
+        return self._item(i, crop_patches(img, boxes, size=self.patch_size), lm0)
 
 # %% ../../nbs/04b_datasets.ipynb #bdb11e51
 def seed_worker(worker_id: int) -> None:
