@@ -4,6 +4,7 @@
 
 # %% ../../nbs/02_synthau.ipynb #4c69db2c
 from __future__ import annotations
+from contextlib import contextmanager
 import hashlib, io, json, os, shutil, tempfile, time
 from pathlib import Path
 from typing import Sequence
@@ -737,19 +738,47 @@ def args_hash(args: dict) -> str:
     "Short hash of normalised arguments."
     return hashlib.sha1(json.dumps(args, sort_keys=True).encode()).hexdigest()[:12]
 
+def _root_hash(root: Path) -> str | None:
+    "The hash in `root`'s SynthAU manifest; None when there is none (or it is unreadable)."
+    try: return json.loads((root/"synthau.json").read_text()).get("hash")
+    except (OSError, json.JSONDecodeError): return None
+
+def _ready(root: Path, h: str, overwrite: bool) -> bool:
+    "Whether `root` already holds the SynthAU of hash `h`; an error when it holds something else and `overwrite` is off."
+    old = _root_hash(root)
+    if old == h: return True
+    if not overwrite:
+        if (root/"synthau.json").is_file():
+            raise FileExistsError(f"{root} holds a SynthAU with other arguments (hash {old}, wanted {h}); pass overwrite=True or another root")
+        if root.exists() and any(root.iterdir()):
+            raise FileExistsError(f"{root} exists and is not a SynthAU root; pass overwrite=True or another root")
+    return False
+
+@contextmanager
+def _exclusive(folder: Path):
+    "Hold an exclusive lock on `folder` (POSIX `flock` on the directory itself, no lock file; a no-op without `fcntl`)."
+    try: import fcntl
+    except ImportError: yield; return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally: os.close(fd)                                   # closing the descriptor releases the lock
+
 def generate(root=None, *, overwrite: bool = False, verbose: bool = False, **kwargs) -> Path:
-    "Write SynthAU (see `synthau_args` for the options) under `root` (default `faceattn_home('synthau', hash)`); cached."
+    """Write SynthAU (see `synthau_args` for the options) under `root` (default `faceattn_home('synthau', hash)`); cached.
+    Safe to call from parallel processes: one builds while the others wait for it, and a finished tree is never
+    replaced under its readers."""
     a = synthau_args(**kwargs); h = args_hash(a)
     root = Path(root) if root is not None else faceattn_home("synthau")/h
-    man = root/"synthau.json"
-    if man.is_file():
-        try: old = json.loads(man.read_text()).get("hash")
-        except json.JSONDecodeError: old = None
-        if old == h: return root
-        if not overwrite: raise FileExistsError(f"{root} holds a SynthAU with other arguments (hash {old}, wanted {h}); pass overwrite=True or another root")
-    elif root.exists() and any(root.iterdir()) and not overwrite:
-        raise FileExistsError(f"{root} exists and is not a SynthAU root; pass overwrite=True or another root")
+    if _ready(root, h, overwrite): return root
     root.parent.mkdir(parents=True, exist_ok=True)
+    with _exclusive(root.parent):
+        if _ready(root, h, overwrite): return root        # another process built it while this one waited
+        return _build(root, a, h, verbose)
+
+def _build(root: Path, a: dict, h: str, verbose: bool) -> Path:
+    "Write the tree into a temporary sibling of `root`, then rename it into place."
     tmp = Path(tempfile.mkdtemp(prefix=f".{root.name}.", suffix=".tmp", dir=root.parent))
     threads, t0 = torch.get_num_threads(), time.perf_counter()
     try:
@@ -766,13 +795,13 @@ def generate(root=None, *, overwrite: bool = False, verbose: bool = False, **kwa
                                    "fer CK+ code 1..7 or 0; coded = BP4D coded segment [first, last]",
                     sessions=truth)
         atomic_write_json(tmp/"synthau.json", meta)
-        if root.exists():
-            trash = Path(tempfile.mkdtemp(prefix=f".{root.name}.", suffix=".old", dir=root.parent)); os.replace(root, trash/"x")
-            shutil.rmtree(trash, ignore_errors=True)
-        try: os.replace(tmp, root)
-        except OSError:                                     # someone else finished the same tree first
-            if json.loads(man.read_text()).get("hash") != h: raise
+        if _root_hash(root) == h:                           # finished meanwhile elsewhere (only without fcntl): keep that one
             shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            if root.exists():                               # overwrite=True: a tree of other arguments goes
+                trash = Path(tempfile.mkdtemp(prefix=f".{root.name}.", suffix=".old", dir=root.parent)); os.replace(root, trash/"x")
+                shutil.rmtree(trash, ignore_errors=True)
+            os.replace(tmp, root)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True); raise
     finally: torch.set_num_threads(threads)
