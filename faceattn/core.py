@@ -42,13 +42,20 @@ def default_device(device: str | torch.device | None = None) -> torch.device:
 DATA_ENV = "FACEATTN_DATA"
 
 def data_root(root: str | os.PathLike | None = None, *, must_exist: bool = True) -> Path:
-    "Resolve a data root: the `root` argument, else `$FACEATTN_DATA`; raise a clear error if neither works."
-    tried = []
-    for source, value in (("argument `root`", root), (f"environment variable {DATA_ENV}", os.environ.get(DATA_ENV))):
-        if value in (None, ""): tried.append(f"{source}: not set"); continue
+    "Resolve a data root: the `root` argument (never a fallback), else `$FACEATTN_DATA`; raise a clear error if it does not exist."
+    if root not in (None, ""):
+        path = Path(root).expanduser()
+        if must_exist and not path.is_dir():
+            raise FileNotFoundError(f"data root {path} (argument `root`) is not an existing folder; "
+                                    f"${DATA_ENV} is not consulted when root= is given.")
+        return path.resolve()
+    tried = ["argument `root`: not set"]
+    value = os.environ.get(DATA_ENV)
+    if value in (None, ""): tried.append(f"environment variable {DATA_ENV}: not set")
+    else:
         path = Path(value).expanduser()
         if not must_exist or path.is_dir(): return path.resolve()
-        tried.append(f"{source}: {path} is not an existing folder")
+        tried.append(f"environment variable {DATA_ENV}: {path} is not an existing folder")
     raise FileNotFoundError("No data root found. Tried, in order:\n  - " + "\n  - ".join(tried) +
                             f"\nPass root=... or set {DATA_ENV}=/path/to/data.")
 

@@ -12,14 +12,18 @@ from PIL import Image
 from torchvision.ops import roi_align
 
 # %% auto #0
-__all__ = ['IBUG68_TO_49', 'IBUG68_MIRROR', 'REFLECT_49', 'BROW_L', 'BROW_R', 'NOSE_BRIDGE', 'NOSE_BOTTOM', 'EYE_L', 'EYE_R',
-           'MOUTH_OUTER', 'MOUTH_INNER', 'NOSE_TIP', 'MOUTH_CORNER_L', 'MOUTH_CORNER_R', 'JAANET_SIZE', 'JAANET_CROP',
-           'JAANET_ENLARGE', 'PATTNET_CORNERS_512', 'PATTNET_BOX_512', 'PATTNET_PATCH', 'synthetic_landmarks',
-           'apply_affine', 'invert_affine', 'warp_affine', 'jaanet_matrix', 'umeyama', 'mean_shape', 'template_from',
-           'align_face', 'pattnet_boxes', 'pattnet_boxes_from_landmarks', 'crop_patches']
+__all__ = ['IBUG68_TO_49', 'IBUG68_TO_66', 'IBUG66_TO_49', 'IBUG68_MIRROR', 'REFLECT_49', 'BROW_L', 'BROW_R', 'NOSE_BRIDGE',
+           'NOSE_BOTTOM', 'EYE_L', 'EYE_R', 'MOUTH_OUTER', 'MOUTH_INNER', 'NOSE_TIP', 'MOUTH_CORNER_L',
+           'MOUTH_CORNER_R', 'JAANET_SIZE', 'JAANET_CROP', 'JAANET_ENLARGE', 'PATTNET_CORNERS_512', 'PATTNET_BOX_512',
+           'PATTNET_PATCH', 'synthetic_landmarks', 'apply_affine', 'invert_affine', 'warp_affine', 'jaanet_matrix',
+           'umeyama', 'mean_shape', 'template_from', 'align_face', 'pattnet_boxes', 'pattnet_boxes_from_landmarks',
+           'crop_patches']
 
 # %% ../../nbs/04a_align.ipynb #5ccd8d15
 IBUG68_TO_49 = [i for i in range(17, 68) if i not in (60, 64)]   # 49-pt index k -> 68-pt index
+IBUG68_TO_66 = [i for i in range(68) if i not in (60, 64)]       # 66-pt index k -> 68-pt index (DISFA's scheme)
+_POS66 = {j: k for k, j in enumerate(IBUG68_TO_66)}
+IBUG66_TO_49 = [_POS66[j] for j in IBUG68_TO_49]                 # 49-pt index k -> 66-pt index
 
 def _ibug68_mirror() -> list[int]:
     "Horizontal mirror permutation of the 68-point iBUG scheme (point i maps to point m[i])."

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from ..core import DataFormatError, data_root
-from .index import (au_columns, blank_image_bytes, cached_index, find_ci, landmark_columns,
-                                 make_index, note_removed, parse_au_name)
+from .index import (au_columns, blank_image_bytes, cached_index, files_under, find_ci, landmark_columns,
+                                 make_index, note_removed, parse_au_name, select_subjects)
 
 # %% auto #0
 __all__ = ['BP4D_AUS', 'BP4D_LAYOUTS', 'FRAME_FORMATS', 'SESSION_RE', 'log', 'read_occ_csv', 'read_int_csv', 'fixture_value',
@@ -112,13 +112,15 @@ def index(root=None, aus: Sequence[int] = BP4D_AUS, *, layout: str = "auto", fra
                 subjects=None if subjects is None else list(subjects), tasks=None if tasks is None else list(tasks),
                 frame_col=frame_col, require_images=require_images, landmarks_folder=landmarks_folder, dataset=dataset)
     if cache:
-        return cached_index(index, root, args, label_files(root) + [root/landmarks_folder], name=f"{__name__}.index")
+        return cached_index(index, root, args, label_files(root) + files_under(root, "AUCoding/AU_INT" if intensities else None, landmarks_folder),
+                            name=f"{__name__}.index")
     occ = root/"AUCoding"/"AU_OCC"
     if not occ.is_dir(): raise DataFormatError(occ, "the BP4D label folder AUCoding/AU_OCC/ holding <subject>_<task>.csv files")
     files = find_ci(occ, SESSION_RE, dirs=False)
     ignored = sorted({p.name for p in occ.iterdir()} - {p.name for p, _ in files})
     if ignored: log.warning("%s: ignoring %d file(s) not named <subject>_<task>.csv: %s", occ, len(ignored), ignored[:5])
     if not files: raise DataFormatError(occ, "files named like F001_T1.csv", got="none")
+    subjects = select_subjects((m.group(1).upper() for _, m in files), subjects, occ)
     if layout == "auto":
         found = [k for k, d in BP4D_LAYOUTS.items() if (root/d).is_dir()]
         if not found and require_images:

@@ -13,8 +13,8 @@ import pandas as pd
 
 from ..core import DataFormatError, data_root
 from .bp4d import BP4D_AUS, read_occ_csv
-from .index import (ZIP_SEP, blank_image_bytes, cached_index, find_ci, landmark_columns, make_index,
-                                 note_removed)
+from .index import (ZIP_SEP, blank_image_bytes, cached_index, files_under, find_ci, landmark_columns, make_index,
+                                 note_removed, select_subjects)
 
 # %% auto #0
 __all__ = ['BP4DPLUS_TASKS', 'KNOWN_BAD_SESSIONS', 'FER_CLASSES', 'log', 'frame_sources', 'write_fixture', 'label_files', 'index']
@@ -83,14 +83,17 @@ def index(root=None, aus: Sequence[int] = BP4D_AUS, *, tasks: Sequence[str] = BP
     args = dict(aus=list(aus), tasks=list(tasks), frame_col=frame_col, frame_match=frame_match, skip_sessions=list(skip_sessions),
                 on_mismatch=on_mismatch, task_labels=None if task_labels is None else dict(task_labels),
                 subjects=None if subjects is None else list(subjects), landmarks_folder=landmarks_folder, dataset=dataset)
-    if cache: return cached_index(index, root, args, label_files(root, tasks) + sorted((root/"2D+3D").glob("*.zip")), name=f"{__name__}.index")
+    if cache: return cached_index(index, root, args, label_files(root, tasks) + sorted((root/"2D+3D").glob("*.zip")) + files_under(root, landmarks_folder),
+                                  name=f"{__name__}.index")
     occ = root/"AUCoding"/"AU_OCC"
     if not occ.is_dir(): raise DataFormatError(occ, "the BP4D+ label folder AUCoding/AU_OCC/<subject>_<task>.csv")
     if task_labels is not None:
         unknown = {t: c for t, c in task_labels.items() if c not in FER_CLASSES}
         if unknown: raise ValueError(f"task_labels: classes {unknown} are not in {FER_CLASSES}")
     removed, parts, sources = {}, [], {}
-    for p, m in find_ci(occ, r"([FM]\d{3})_(T\d+)\.csv", dirs=False):
+    csvs = find_ci(occ, r"([FM]\d{3})_(T\d+)\.csv", dirs=False)
+    subjects = select_subjects((m.group(1).upper() for _, m in csvs), subjects, occ)
+    for p, m in csvs:
         S, T = m.group(1).upper(), m.group(2).upper()
         if T not in tasks or (subjects is not None and S not in subjects): continue
         lab = read_occ_csv(p, aus, frame_col)

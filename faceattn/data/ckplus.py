@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from ..core import DataFormatError, data_root
-from .index import blank_image_bytes, cached_index, landmark_columns, make_index, note_removed
+from .index import (blank_image_bytes, cached_index, files_under, landmark_columns, make_index, note_removed,
+                                 prefer_landmarks, single_file_columns)
 
 # %% auto #0
 __all__ = ['CLASSES', 'NAME_RE', 'log', 'read_code', 'read_facs', 'read_landmarks68', 'write_fixture', 'label_files', 'index']
@@ -67,15 +68,19 @@ def label_files(root=None) -> list[Path]:
     return sorted((data_root(root)/"Emotion").glob("*/*/*_emotion.txt"))
 
 def index(root=None, *, n_last: int = 3, facs: bool = False, facs_aus: Sequence[int] | None = None, facs_all: bool = False,
-          landmarks68: bool = False, landmarks_folder: str = "Landmarks49", dataset: str = "CK+", cache: bool = False) -> pd.DataFrame:
+          landmarks68: bool = False, landmarks_folder: str = "Landmarks49", raw_landmarks_folder: str | None = "Landmarks",
+          dataset: str = "CK+", cache: bool = False) -> pd.DataFrame:
     "Frame index of CK+: the last `n_last` frames of each sequence with an emotion file."
     root = data_root(root)
     args = dict(n_last=n_last, facs=facs, facs_aus=None if facs_aus is None else list(facs_aus), facs_all=facs_all,
-                landmarks68=landmarks68, landmarks_folder=landmarks_folder, dataset=dataset)
-    if cache: return cached_index(index, root, args, label_files(root) + [root/landmarks_folder], name=f"{__name__}.index")
+                landmarks68=landmarks68, landmarks_folder=landmarks_folder, raw_landmarks_folder=raw_landmarks_folder, dataset=dataset)
+    if cache:
+        facs_files = sorted((root/"FACS").glob("*/*/*_facs.txt")) if facs else []
+        return cached_index(index, root, args, label_files(root) + facs_files + files_under(root, landmarks_folder, raw_landmarks_folder),
+                            name=f"{__name__}.index")
     imgs = root/"cohn-kanade-images"
     if not imgs.is_dir(): raise DataFormatError(imgs, "the CK+ image folder cohn-kanade-images/<S>/<seq>/")
-    removed, rows, facs_rows, n_seq, n_lab = {}, [], [], 0, 0
+    removed, rows, facs_rows, raw_lm, n_seq, n_lab = {}, [], [], [], 0, 0
     for sd in sorted(p for p in imgs.glob("*/*") if p.is_dir()):
         S, q = sd.parent.name, sd.name
         frames = sorted((int(m.group(3)), p) for p in sd.iterdir() if (m := NAME_RE.fullmatch(p.name)))
@@ -93,14 +98,18 @@ def index(root=None, *, n_last: int = 3, facs: bool = False, facs_aus: Sequence[
             if landmarks68:
                 lp = root/"Landmarks"/S/q/f"{p.stem}_landmarks.txt"
                 r["landmarks68_path"] = str(lp) if lp.is_file() else None
+            lp = root/raw_landmarks_folder/S/q/f"{p.stem}_landmarks.txt" if raw_landmarks_folder else None
+            raw_lm.append(lp if lp is not None and lp.is_file() else None)
             rows.append(r); facs_rows.append(fa if (facs_all or k == len(take) - 1) else None)
     if n_seq: log.info("CK+: %d sequences, %d with an emotion label", n_seq, n_lab)
     if not rows: raise DataFormatError(root/"Emotion", "emotion files Emotion/<S>/<seq>/*_emotion.txt", got=f"none for {n_seq} sequences")
     df = pd.DataFrame(rows)
     aus = list(facs_aus) if facs_aus is not None else sorted({a for fa in facs_rows if fa for a in fa}) if facs else []
     for a in aus: df[f"AU{a}"] = [(-1 if fa is None else int(a in fa)) for fa in facs_rows]
+    side = None
     if landmarks_folder:
-        lm = [pd.DataFrame(landmark_columns(root, S, q, g.frame.to_numpy(), folder=landmarks_folder), index=g.index)
-              for (S, q), g in df.groupby(["subject", "session"], sort=False)]
-        df = df.join(pd.concat(lm))
+        lm = pd.concat([pd.DataFrame(landmark_columns(root, S, q, g.frame.to_numpy(), folder=landmarks_folder), index=g.index)
+                        for (S, q), g in df.groupby(["subject", "session"], sort=False)]).reindex(df.index)
+        side = dict(landmarks_path=lm.landmarks_path.tolist(), landmarks_row=lm.landmarks_row.to_numpy())
+    df = df.assign(**prefer_landmarks(side, single_file_columns(raw_lm) if raw_landmarks_folder else None))
     return make_index(df, dataset=dataset, root=root, aus=aus, removed=removed, extra_attrs=dict(classes=CLASSES))

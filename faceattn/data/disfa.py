@@ -4,7 +4,7 @@
 
 # %% ../../nbs/03b_disfa.ipynb #b2305393
 from __future__ import annotations
-import logging, os
+import logging, os, re
 from pathlib import Path
 from typing import Sequence
 
@@ -12,12 +12,12 @@ import numpy as np
 import pandas as pd
 
 from ..core import DataFormatError, data_root
-from .index import (blank_image_bytes, cached_index, find_ci, landmark_columns, make_index,
-                                 note_removed, write_test_video)
+from .index import (blank_image_bytes, cached_index, files_under, find_ci, landmark_columns, make_index,
+                                 note_removed, prefer_landmarks, select_subjects, single_file_columns, write_test_video)
 
 # %% auto #0
-__all__ = ['DISFA_AUS', 'DISFA_ALL_AUS', 'log', 'CAMERAS', 'read_au_txt', 'combine_au_files', 'fixture_intensity',
-           'write_fixture', 'label_files', 'index']
+__all__ = ['DISFA_AUS', 'DISFA_ALL_AUS', 'log', 'CAMERAS', 'LANDMARK_RE', 'read_au_txt', 'combine_au_files', 'fixture_intensity',
+           'fixture_landmarks', 'write_fixture', 'label_files', 'raw_landmark_files', 'source_files', 'index']
 
 # %% ../../nbs/03b_disfa.ipynb #78576c8e
 DISFA_AUS = [1, 2, 4, 6, 9, 12, 25, 26]
@@ -59,9 +59,15 @@ def fixture_intensity(s: int, frame: int, au: int) -> int:
     "The intensity the fixture writes for subject number `s`, 1-based frame and AU."
     return (frame * 3 + au + s) % 6 if (frame + au) % 11 else 0
 
+def fixture_landmarks(s: int, t: int) -> np.ndarray:
+    "The 66 points the fixture writes for subject number `s` and 0-based frame `t`: point i = (i + t, 100 s + 2 i)."
+    i = np.arange(66.)
+    return np.stack([i + t, 100. * s + 2 * i], 1)
+
 def write_fixture(root, subjects=("SN001", "SN002"), n_frames: int = 30, *, aus=DISFA_ALL_AUS,
-                  images: bool = True, videos: bool = True, video_dir: str = "Videos_LeftCamera") -> Path:
+                  images: bool = True, videos: bool = True, video_dir: str = "Videos_LeftCamera", landmarks: bool = True) -> Path:
     "Write a DISFA-format tree; subject 2k+1 gets upper-case names, 2k+2 the other letter-case variant."
+    from scipy.io import savemat
     root = Path(root); png = blank_image_bytes("png")
     for s, S in enumerate(subjects):
         d = root/"ActionUnit_Labels"/S; d.mkdir(parents=True, exist_ok=True)
@@ -73,6 +79,10 @@ def write_fixture(root, subjects=("SN001", "SN002"), n_frames: int = 30, *, aus=
         if videos:
             name = f"LeftVideo{S}_comp.avi" if s % 2 == 0 else f"leftVideo{S}_Comp.avi"
             write_test_video(root/video_dir/name, n_frames)
+        if landmarks:        # defects: the first subject lacks its last frame's file; the second has one l0XXXX_lm.mat name
+            dl = root/"Landmark_Points"/S/"tmp_frame_lm"; dl.mkdir(parents=True, exist_ok=True)
+            for t in range(n_frames - (s == 0)):
+                savemat(dl/(f"l0{t:04d}_lm.mat" if (s == 1 and t == 2) else f"{S}_{t:04d}_lm.mat"), {"pts": fixture_landmarks(s, t)})
     return root
 
 # %% ../../nbs/03b_disfa.ipynb #fe0284f5
@@ -90,19 +100,55 @@ def label_files(root=None, aus=DISFA_AUS) -> list[Path]:
         out += [p for p, _ in find_ci(sd, rf"{sd.name}_au(\d+)\.txt", dirs=False)]
     return out
 
+LANDMARK_RE = r"(?:SN\d{3}_|l)(\d+)_lm\.mat"     # SN001_0000_lm.mat or l00000_lm.mat (any letter case)
+
+def _ci_dir(base, *names):
+    "`base/names...` matching each name ignoring case, or None."
+    for n in names:
+        hit = find_ci(base, re.escape(n), dirs=True)
+        if not hit: return None
+        base = hit[0][0]
+    return base
+
+def raw_landmark_files(root, subject: str, folder: str = "Landmark_Points", offset: int = 1) -> dict[int, Path]:
+    "Label frame → `<folder>/<subject>/tmp_frame_lm/*_lm.mat` (frame = number in the name + `offset`; unverified, see above)."
+    d = _ci_dir(root, folder, subject, "tmp_frame_lm")
+    if d is None: return {}
+    out, dup = {}, 0
+    for p, m in find_ci(d, LANDMARK_RE, dirs=False):
+        f = int(m.group(1)) + offset
+        if f in out:
+            dup += 1
+            if not p.name.upper().startswith("SN"): continue      # prefer SNxxx_XXXX_lm.mat over l0XXXX_lm.mat
+        out[f] = p
+    if dup: log.warning("%s: %d frame(s) have two landmark files; using the SNxxx_XXXX_lm.mat one", d, dup)
+    return out
+
+def source_files(root=None, aus=DISFA_AUS, *, camera: str = "left", landmarks_folder: str | None = "Landmarks49",
+                 raw_landmarks_folder: str | None = "Landmark_Points") -> list[Path]:
+    "Every file the index reads (the cache's stamp): label files, landmark files (side CSVs and raw .mat) and the camera's videos."
+    root = data_root(root)
+    raw = [p for d, _ in (find_ci(root, re.escape(raw_landmarks_folder), dirs=True) if raw_landmarks_folder else []) for p in files_under(d, ".")]
+    videos = [p for d, _ in find_ci(root, CAMERAS[camera][0], dirs=True) for p, _ in find_ci(d, r".*\.avi", dirs=False)]
+    return label_files(root, aus) + files_under(root, landmarks_folder) + raw + videos
+
 def _header_frames(path) -> int:
     import av
     with av.open(str(path)) as c: return int(c.streams.video[0].frames or 0)
 
 def index(root=None, aus: Sequence[int] = DISFA_AUS, *, threshold: int = 2, source: str = "auto", camera: str = "left",
           image_dir: str = "img", image_name: str = "{t}.png", mismatch: str = "error", subjects=None,
-          intensities: bool = True, landmarks_folder: str = "Landmarks49", dataset: str = "DISFA", cache: bool = False) -> pd.DataFrame:
+          intensities: bool = True, landmarks_folder: str = "Landmarks49", raw_landmarks_folder: str | None = "Landmark_Points",
+          landmark_frame_offset: int = 1, dataset: str = "DISFA", cache: bool = False) -> pd.DataFrame:
     "Frame index of a DISFA tree; AU = 1 if intensity >= `threshold`; `source` 'images' | 'video' | 'auto'."
     root = data_root(root)
     args = dict(aus=list(aus), threshold=threshold, source=source, camera=camera, image_dir=image_dir, image_name=image_name,
                 mismatch=mismatch, subjects=None if subjects is None else list(subjects), intensities=intensities,
-                landmarks_folder=landmarks_folder, dataset=dataset)
-    if cache: return cached_index(index, root, args, label_files(root, aus) + [root/landmarks_folder], name=f"{__name__}.index")
+                landmarks_folder=landmarks_folder, raw_landmarks_folder=raw_landmarks_folder,
+                landmark_frame_offset=landmark_frame_offset, dataset=dataset)
+    if cache:
+        return cached_index(index, root, args, source_files(root, aus, camera=camera, landmarks_folder=landmarks_folder,
+                                                            raw_landmarks_folder=raw_landmarks_folder), name=f"{__name__}.index")
     if mismatch not in ("error", "truncate"): raise ValueError(f"mismatch must be 'error' or 'truncate', got {mismatch!r}")
     labdir = _labels_dir(root)
     if source == "auto": source = "images" if (root/image_dir).is_dir() else "video"
@@ -112,6 +158,7 @@ def index(root=None, aus: Sequence[int] = DISFA_AUS, *, threshold: int = 2, sour
     removed, parts = {}, []
     subs = find_ci(labdir, r"SN\d{3}", dirs=True)
     if not subs: raise DataFormatError(labdir, "subject folders SNxxx", got="none")
+    subjects = select_subjects((sd.name.upper() for sd, _ in subs), subjects, labdir)
     for sd, _ in subs:
         S = sd.name.upper()
         if subjects is not None and S not in subjects: continue
@@ -145,7 +192,12 @@ def index(root=None, aus: Sequence[int] = DISFA_AUS, *, threshold: int = 2, sour
         for a in aus: rec[f"AU{a}"] = (tab[a].to_numpy() >= threshold).astype("int8")
         if intensities:
             for a in aus: rec[f"AU{a}_int"] = tab[a].to_numpy().astype(float)
-        if landmarks_folder: rec.update(landmark_columns(root, S, camera, frames, folder=landmarks_folder, fallback_single=True))
+        side = landmark_columns(root, S, camera, frames, folder=landmarks_folder, fallback_single=True) if landmarks_folder else None
+        raw = None
+        if raw_landmarks_folder:
+            files = raw_landmark_files(root, sd.name, raw_landmarks_folder, landmark_frame_offset)
+            raw = single_file_columns([files.get(int(f)) for f in frames])
+        rec.update(prefer_landmarks(side, raw))
         parts.append(pd.DataFrame(rec))
     if not parts: raise DataFormatError(labdir, "at least one subject with frames", got=f"none (removed: {removed})")
     return make_index(pd.concat(parts, ignore_index=True), dataset=dataset, root=root, aus=aus, removed=removed,

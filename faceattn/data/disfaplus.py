@@ -13,7 +13,8 @@ import pandas as pd
 
 from ..core import DataFormatError, data_root
 from .disfa import DISFA_ALL_AUS, combine_au_files
-from .index import blank_image_bytes, cached_index, find_ci, landmark_columns, make_index, note_removed
+from .index import (blank_image_bytes, cached_index, files_under, find_ci, landmark_columns, make_index,
+                                 note_removed, select_subjects)
 
 # %% auto #0
 __all__ = ['DISFAPLUS_SUBJECTS', 'LINE_RE', 'log', 'read_label_txt', 'write_fixture', 'label_files', 'index']
@@ -69,12 +70,14 @@ def index(root=None, aus: Sequence[int] = DISFA_ALL_AUS, *, threshold: int = 2, 
     root = data_root(root)
     args = dict(aus=list(aus), threshold=threshold, mismatch=mismatch, subjects=None if subjects is None else list(subjects),
                 intensities=intensities, landmarks_folder=landmarks_folder, dataset=dataset)
-    if cache: return cached_index(index, root, args, label_files(root) + [root/landmarks_folder], name=f"{__name__}.index")
+    if cache: return cached_index(index, root, args, label_files(root) + files_under(root, landmarks_folder), name=f"{__name__}.index")
     labs, imgs = root/"Labels", root/"Images"
     for p in (labs, imgs):
         if not p.is_dir(): raise DataFormatError(p, "the DISFA+ folders Images/SNxxx/<trial>/ and Labels/SNxxx/<trial>/")
     removed, skipped, parts = {}, {}, []
-    for sd, _ in find_ci(labs, r"SN\d{3}", dirs=True):
+    subs = find_ci(labs, r"SN\d{3}", dirs=True)
+    subjects = select_subjects((sd.name.upper() for sd, _ in subs), subjects, labs)
+    for sd, _ in subs:
         S = sd.name.upper()
         if subjects is not None and S not in subjects: continue
         trials = sorted(p for p in sd.iterdir() if p.is_dir())

@@ -19,9 +19,10 @@ from ..core import DataFormatError, atomic_write, data_root, faceattn_home
 __all__ = ['log', 'BASE_COLUMNS', 'ZIP_SEP', 'CACHE_VERSION', 'au_columns', 'parse_au_name', 'IndexSchemaError', 'check_index',
            'IndexRootError', 'relative_path', 'relative_paths', 'index_root', 'resolve_path', 'resolve_paths',
            'with_root', 'with_absolute_paths', 'make_index', 'note_removed', 'drop_frames', 'removal_report', 'find_ci',
-           'read_landmark_file', 'landmarks', 'side_landmarks', 'landmark_columns', 'VideoFrameError', 'VideoReader',
-           'read_video_frame', 'video_frame_count', 'read_frame', 'read_row', 'blank_image_bytes', 'write_test_video',
-           'verify_images', 'subjects_in', 'split_parts', 'file_stamps', 'cache_path', 'cached_index']
+           'to_49', 'read_mat_points', 'read_landmark_file', 'landmarks', 'side_landmarks', 'landmark_columns',
+           'single_file_columns', 'prefer_landmarks', 'VideoFrameError', 'VideoReader', 'read_video_frame',
+           'video_frame_count', 'read_frame', 'read_row', 'blank_image_bytes', 'write_test_video', 'verify_images',
+           'subjects_in', 'split_parts', 'select_subjects', 'file_stamps', 'files_under', 'cache_path', 'cached_index']
 
 # %% ../../nbs/03_index.ipynb #ce594a1f
 log = logging.getLogger("faceattn.data")
@@ -233,21 +234,50 @@ def find_ci(folder, pattern: str, *, dirs: bool | None = None) -> list[tuple[Pat
     return out
 
 # %% ../../nbs/03_index.ipynb #ac1ac16c
+def to_49(pts: np.ndarray, path=None) -> np.ndarray:
+    "Points `(..., n, 2)` in the 49-point JAA-Net scheme: n = 68 (iBUG), 66 (DISFA: iBUG without 60, 64) or 49."
+    from faceattn.data.align import IBUG66_TO_49, IBUG68_TO_49     # lazy: align imports torchvision
+    pts = np.asarray(pts)
+    n = pts.shape[-2] if pts.ndim >= 2 else None
+    if n == 49: return pts
+    if n in (66, 68) and pts.shape[-1] == 2: return pts[..., IBUG68_TO_49 if n == 68 else IBUG66_TO_49, :]
+    raise DataFormatError(path or "<landmarks>", "68 (iBUG), 66 (DISFA) or 49 landmark points of (x, y)", got=f"shape {pts.shape}")
+
+def read_mat_points(path, key: str = "pts") -> np.ndarray:
+    "The `(points, 2)` float32 array `key` of a MATLAB landmark file (DISFA: `pts`, 66x2)."
+    from scipy.io import loadmat
+    try: m = loadmat(path)
+    except Exception as e: raise DataFormatError(path, "a MATLAB .mat file readable by scipy.io.loadmat", got=f"{type(e).__name__}: {e}") from e
+    if key not in m: raise DataFormatError(path, f"a variable {key!r} holding (points, 2) landmarks", got=f"variables {sorted(k for k in m if not k.startswith('__'))}")
+    a = np.asarray(m[key])
+    if a.ndim != 2 or a.shape[1] != 2 or not np.issubdtype(a.dtype, np.number):
+        raise DataFormatError(path, f"{key!r} of shape (points, 2), numbers", got=f"shape {a.shape}, dtype {a.dtype}")
+    return a.astype(np.float32)
+
+def _one_frame(pts: np.ndarray, path: str, n_points: int) -> np.ndarray:
+    "A single-frame point list as a 1-row table in the `n_points` scheme (converted to 49 when it has 68/66)."
+    if len(pts) == n_points: return pts[None].astype(np.float32)
+    if n_points == 49: return to_49(pts, path)[None].astype(np.float32)
+    raise DataFormatError(path, f"{n_points} landmark points", got=f"{len(pts)} points")
+
 @functools.lru_cache(maxsize=64)
 def _landmark_table(path: str, mtime_ns: int, n_points: int) -> np.ndarray:
+    if path.lower().endswith(".mat"): return _one_frame(read_mat_points(path), path, n_points)
     with open(path) as f: first = f.readline()
-    if re.search(r"[A-Za-z]", first):
+    if re.search(r"[A-DF-Za-df-z]", first) or re.search(r"[A-Za-z]{2}", first):   # a header (an 'e' alone is an exponent)
         t = pd.read_csv(path)
         t = t.drop(columns=[c for c in t.columns if str(c).strip().lower() == "frame"])
         a, line0 = t.to_numpy(np.float32), 2
     else:
-        a = np.loadtxt(path, dtype=np.float32, delimiter="," if "," in first else None, ndmin=2); line0 = 1
+        try: a = np.loadtxt(path, dtype=np.float32, delimiter="," if "," in first else None, ndmin=2); line0 = 1
+        except ValueError as e: raise DataFormatError(path, "rows of numbers (landmark coordinates)", got=str(e)) from e
+        if a.shape[1] == 2 and n_points != 1: return _one_frame(a, path, n_points)     # one 'x y' point per line
     if a.shape[1] != 2 * n_points:
         raise DataFormatError(path, f"{2*n_points} coordinates per row ({n_points} x,y pairs)", line=line0, got=f"{a.shape[1]} values")
     return a.reshape(len(a), n_points, 2)
 
 def read_landmark_file(path, n_points: int = 49) -> np.ndarray:
-    "All rows of a landmark file as `(rows, n_points, 2)` float32."
+    "All rows of a landmark file as `(rows, n_points, 2)` float32 (a single-frame raw file: 1 row, converted to 49 points)."
     return _landmark_table(str(path), os.stat(path).st_mtime_ns, n_points)
 
 def landmarks(df: pd.DataFrame, n_points: int = 49, root=None) -> np.ndarray:
@@ -284,6 +314,22 @@ def landmark_columns(root, subject, session, frames, **kw) -> dict:
     "`landmarks_path`/`landmarks_row` columns for one session (None/-1 where no side file row exists)."
     p, rows = side_landmarks(root, subject, session, frames, **kw)
     return dict(landmarks_path=[p if r >= 0 else None for r in rows], landmarks_row=rows)
+
+def single_file_columns(paths: Sequence) -> dict:
+    "`landmarks_path`/`landmarks_row` for one-frame landmark files, one per row: row 0 where a path is given, None/-1 where not."
+    paths = [None if p is None else str(p) for p in paths]
+    return dict(landmarks_path=paths, landmarks_row=np.array([-1 if p is None else 0 for p in paths], np.int64))
+
+def prefer_landmarks(*columns: dict | None) -> dict:
+    "Per row, the landmark columns of the first of `columns` (None skipped) that has a row for it; {} when all are None."
+    columns = [c for c in columns if c is not None]
+    if not columns: return {}
+    path, row = list(columns[0]["landmarks_path"]), np.asarray(columns[0]["landmarks_row"], np.int64).copy()
+    for c in columns[1:]:
+        take = (row < 0) & (np.asarray(c["landmarks_row"]) >= 0)
+        row[take] = np.asarray(c["landmarks_row"])[take]
+        path = [q if t else p for p, q, t in zip(path, c["landmarks_path"], take)]
+    return dict(landmarks_path=path, landmarks_row=row)
 
 # %% ../../nbs/03_index.ipynb #56f050f3
 class VideoFrameError(DataFormatError, IndexError):
@@ -490,8 +536,18 @@ def split_parts(df: pd.DataFrame, parts: Mapping[int, Sequence[str]], test) -> t
     te = subjects_in(df, [s for k in test for s in parts[k]], what=f"test part(s) {test}")
     return tr, te
 
+def select_subjects(present: Iterable[str], subjects: Iterable[str] | str | None, source) -> set[str] | None:
+    "The loader's `subjects=` filter as a set (None = all), after checking each name is among the `present` ones (found in `source`)."
+    if subjects is None: return None
+    want = {subjects} if isinstance(subjects, str) else set(subjects)
+    have = sorted(set(present))
+    unknown = sorted(want - set(have))
+    if unknown:
+        raise ValueError(f"subjects=: {unknown} not found in {source}; the {len(have)} subject(s) present are {have}")
+    return want
+
 # %% ../../nbs/03_index.ipynb #e18a2b26
-CACHE_VERSION = 2      # 2: paths relative to the root (version 1 stored absolute paths)
+CACHE_VERSION = 3      # 3: raw landmark files, per-file stamps; 2: paths relative to the root; 1: absolute paths
 
 def file_stamps(files: Iterable) -> list[tuple[str, int, int]]:
     "Sorted `(path, size, mtime_ns)` of `files`; a missing file gets size and mtime -1."
@@ -500,6 +556,14 @@ def file_stamps(files: Iterable) -> list[tuple[str, int, int]]:
         try: st = os.stat(f); out.append((f, st.st_size, st.st_mtime_ns))
         except FileNotFoundError: out.append((f, -1, -1))
     return out
+
+def files_under(root, *folders) -> list[Path]:
+    "Every file below `root/folder` for each non-empty `folder` (recursive, sorted); nothing for a missing folder."
+    out = []
+    for f in folders:
+        if not f: continue
+        for dp, _, names in os.walk(Path(root)/f): out += [Path(dp)/n for n in names]
+    return sorted(out)
 
 def cache_path(builder: Callable, root, key_args: Mapping, name: str | None = None, cache_dir=None) -> Path:
     "Where `cached_index` keeps the index built by `builder(root, **key_args)`."

@@ -16,7 +16,7 @@ from ..core import DataFormatError, data_root
 from .index import cached_index, make_index, note_removed, video_frame_count, write_test_video
 
 # %% auto #0
-__all__ = ['EMOTIONS', 'log', 'apex_frames', 'write_fixture', 'label_files', 'index']
+__all__ = ['EMOTIONS', 'log', 'apex_frames', 'write_fixture', 'label_files', 'source_files', 'index']
 
 # %% ../../nbs/03f_mmi.ipynb #1de3cc6f
 EMOTIONS = {1: "anger", 2: "disgust", 3: "fear", 4: "happy", 5: "sadness", 6: "surprise"}
@@ -57,15 +57,20 @@ def write_fixture(root, sessions=(("1", "S001", 4, 9), ("2", "S001", 6, 7), ("3"
 
 # %% ../../nbs/03f_mmi.ipynb #bf620aea
 def label_files(root=None) -> list[Path]:
-    "Every XML under `Sessions/` (the cache's source files)."
+    "Every XML under `Sessions/` (label files of the cache's stamp)."
     return sorted((data_root(root)/"Sessions").glob("*/*.xml"))
+
+def source_files(root=None) -> list[Path]:
+    "Every file the index reads (the cache's stamp): the XMLs and the videos, whose frame counts it reads."
+    s = data_root(root)/"Sessions"
+    return label_files(root) + sorted(s.glob("*/*.avi")) + sorted(s.glob("*/*.AVI"))
 
 def index(root=None, *, frames: str = "middle", n_middle: int = 3, emotions: Mapping[int, str] = EMOTIONS,
           apex_type: str = "2", offset_type: str = "3", dataset: str = "MMI", cache: bool = False) -> pd.DataFrame:
     "Frame index of MMI: labelled frames of each emotion-tagged session video."
     root = data_root(root)
     args = dict(frames=frames, n_middle=n_middle, emotions=dict(emotions), apex_type=apex_type, offset_type=offset_type, dataset=dataset)
-    if cache: return cached_index(index, root, args, label_files(root), name=f"{__name__}.index")
+    if cache: return cached_index(index, root, args, source_files(root), name=f"{__name__}.index")
     sess = root/"Sessions"
     if not sess.is_dir(): raise DataFormatError(sess, "the MMI folder Sessions/<id>/<name>.avi + XML")
     classes = [emotions[k] for k in sorted(emotions)]
