@@ -4,7 +4,8 @@
 
 # %% ../nbs/07d_distributed.ipynb #c0b29627
 from __future__ import annotations
-import os, sys, tempfile
+import copy, os, sys, tempfile
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable
 
@@ -18,11 +19,13 @@ from .train import fit, FitResult
 __all__ = ['launch', 'fit_ddp']
 
 # %% ../nbs/07d_distributed.ipynb #63e006b5
-def _worker(rank: int, world: int, backend: str, init_method: str, fn: Callable, args: tuple, result_path: str, threads: int):
+def _worker(rank: int, world: int, backend: str, init_method: str, fn: Callable, args: tuple, result_path: str, threads: int,
+            timeout: float | None = None):
     os.environ.update(RANK=str(rank), LOCAL_RANK=str(rank), WORLD_SIZE=str(world))
     torch.set_num_threads(threads)
     if backend == "nccl": torch.cuda.set_device(rank)
-    dist.init_process_group(backend, init_method=init_method, rank=rank, world_size=world)
+    dist.init_process_group(backend, init_method=init_method, rank=rank, world_size=world,
+                            **({"timeout": timedelta(seconds=timeout)} if timeout else {}))
     try:
         out = fn(*args)
         if rank == 0: torch.save(out, result_path)
@@ -31,29 +34,39 @@ def _worker(rank: int, world: int, backend: str, init_method: str, fn: Callable,
         dist.destroy_process_group()
 
 def launch(fn: Callable, nprocs: int = 2, args: tuple = (), backend: str | None = None,
-           start_method: str | None = None, threads: int | None = None) -> Any:
+           start_method: str | None = None, threads: int | None = None, timeout: float | None = None) -> Any:
     """Run `fn(*args)` on `nprocs` ranks of a fresh process group; return rank 0's result.
 
     `backend`: `"nccl"` when there is a CUDA device per rank, else `"gloo"`. `start_method`: `"fork"` on
     Linux while CUDA is uninitialised (then `fn` may be any closure, e.g. defined in a notebook), else
-    `"spawn"` (then `fn` and `args` must be picklable: module-level functions, registry names)."""
+    `"spawn"` (then `fn` and `args` must be picklable: module-level functions, classes from importable
+    modules, registry names). `timeout` (seconds): how long a collective may wait before failing (PyTorch's
+    default is 30 minutes)."""
     if backend is None: backend = "nccl" if torch.cuda.is_available() and torch.cuda.device_count() >= nprocs else "gloo"
     if start_method is None:
         start_method = "fork" if sys.platform.startswith("linux") and not torch.cuda.is_initialized() else "spawn"
     threads = threads or max(1, (os.cpu_count() or 1) // nprocs)
     with tempfile.TemporaryDirectory(prefix="faceattn_ddp_") as d:
         init, result = f"file://{Path(d) / 'rendezvous'}", str(Path(d) / "result.pt")
-        mp.start_processes(_worker, args=(nprocs, backend, init, fn, args, result, threads), nprocs=nprocs,
+        mp.start_processes(_worker, args=(nprocs, backend, init, fn, args, result, threads, timeout), nprocs=nprocs,
                            join=True, start_method=start_method)
         return torch.load(result, weights_only=False)   # our own file, written by rank 0 just now
 
+def _fit_worker(model, train_data, valid_data, fit_kwargs: dict) -> dict:
+    """One rank of `fit_ddp` (module level, so the 'spawn' start method can pickle it): `fit`, then what rank 0 sends back.
+    The model is copied first: 'spawn' passes tensors through shared memory, so without the copy every rank would
+    train the *same* parameter storage and apply each update `world` times."""
+    model = copy.deepcopy(model)
+    r = fit(model, train_data, valid_data, distributed=True, **fit_kwargs)
+    return dict(history=r.history, metrics=r.metrics, valid=r.valid, paths=r.paths, recipe=r.recipe,
+                state={k: v.cpu() for k, v in r.model.state_dict().items()})
+
 def fit_ddp(model, train_data, valid_data=None, nprocs: int = 2, backend: str | None = None,
-            start_method: str | None = None, **fit_kwargs) -> FitResult:
-    "`faceattn.train.fit` on `nprocs` data-parallel processes; the trained weights are loaded back into `model`."
-    def run():
-        r = fit(model, train_data, valid_data, distributed=True, **fit_kwargs)
-        return dict(history=r.history, metrics=r.metrics, valid=r.valid, paths=r.paths, recipe=r.recipe,
-                    state={k: v.cpu() for k, v in r.model.state_dict().items()})
-    res = launch(run, nprocs, backend=backend, start_method=start_method)
+            start_method: str | None = None, timeout: float | None = None, **fit_kwargs) -> FitResult:
+    """`faceattn.train.fit` on `nprocs` data-parallel processes; the trained weights are loaded back into `model`.
+    With `start_method="spawn"` (the default once CUDA is initialised) the model, the data and `fit_kwargs` are
+    pickled to each rank: the model's class must come from an importable module, callbacks must be module-level."""
+    res = launch(_fit_worker, nprocs, args=(model, train_data, valid_data, fit_kwargs), backend=backend,
+                 start_method=start_method, timeout=timeout)
     model.load_state_dict(res["state"])
     return FitResult(res["history"], res["metrics"], res["valid"], res["paths"], model, res["recipe"])

@@ -4,7 +4,7 @@
 
 # %% ../nbs/07c_evaluate.ipynb #80f22902
 from __future__ import annotations
-import importlib.util, json, re, warnings
+import importlib.util, json, re, sys, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -13,13 +13,63 @@ import numpy as np
 import pandas as pd
 import torch
 from torch import nn
+from tqdm.auto import tqdm
 
 from .core import atomic_write, atomic_save_csv, atomic_write_json, default_device
 from .metrics import tidy, cross_fold_summary
-from .train import (fit, get_recipe, make_loader, predict_loop, compute_metrics, _amp_dtype, Recipe)
+from .train import (fit, get_recipe, make_loader, predict_loop, compute_metrics, _amp_dtype, _autocast, Recipe)
 
 # %% auto #0
-__all__ = ['Predictions', 'predict', 'evaluate', 'fold_loss_weights', 'CVResult', 'summarize_cv', 'cross_validate']
+__all__ = ['session_groups', 'session_windows', 'session_plan', 'SessionFrames', 'predict_sessions', 'Predictions', 'predict',
+           'evaluate', 'fold_loss_weights', 'CVResult', 'summarize_cv', 'cross_validate']
+
+# %% ../nbs/07c_evaluate.ipynb #0cce74b2
+def session_groups(index: pd.DataFrame) -> list[np.ndarray]:
+    "Row positions of each (dataset, subject, session) of a frame index, in frame order (the order `clip_rows` uses)."
+    keys = index[["dataset", "subject", "session"]].astype(str).agg("\x1f".join, axis=1).to_numpy()
+    order = np.lexsort((index["frame"].to_numpy(), keys))
+    return np.split(order, np.flatnonzero(keys[order][1:] != keys[order][:-1]) + 1)
+
+def session_windows(group: np.ndarray, T: int) -> np.ndarray:
+    "`(n,T)` rows: each frame of a session (`group`, in frame order) with the T-1 before it, the first frame repeated before the start."
+    return group[np.maximum(np.arange(len(group))[:, None] + np.arange(1 - T, 1)[None], 0)]
+
+def session_plan(model: nn.Module, data) -> list[np.ndarray] | None:
+    """The sessions of clip dataset `data` for `model.predict_session`, or None (use the window path) unless the model
+    reads clips and has `predict_session` and every window of `data.rows` is exactly its session's window."""
+    if not callable(getattr(model, "predict_session", None)) or "clip" not in getattr(model, "input_keys", ()): return None
+    ds = sys.modules.get("faceattn.data.datasets")              # not imported: `data` cannot be a ClipDataset
+    if ds is None or not isinstance(data, ds.ClipDataset) or len(data) == 0: return None
+    groups = session_groups(data.index)
+    rows = np.asarray(data.rows)
+    if rows.shape != (len(data), data.T) or not all(np.array_equal(rows[g], session_windows(g, data.T)) for g in groups): return None
+    return groups
+
+class SessionFrames:
+    "The frames `rows` of a clip dataset, decoded and transformed when sliced: `frames[s:e]` -> `(e-s,3,H,W)`."
+    def __init__(self, data, rows): self.data, self.rows = data, np.asarray(rows)
+    def __len__(self): return len(self.rows)
+    def __getitem__(self, s):
+        if not isinstance(s, slice): raise TypeError(f"SessionFrames is read by slices, got {type(s).__name__}")
+        img, lm = self.data._load(self.rows[s])
+        return self.data.transform(img, lm)[0]
+
+@torch.no_grad()
+def predict_sessions(model: nn.Module, data, groups: Sequence[np.ndarray], device, amp_dtype=None, attention: bool = False,
+                     batch_size: int = 32, progress: bool = False) -> dict:
+    "`predict_loop`'s output for clip dataset `data`, one `model.predict_session` call per session (`groups`), in dataset order."
+    model.eval()
+    n, probs, att = len(data), None, {}
+    for g in tqdm(groups, desc="predict sessions", disable=not progress, leave=False):
+        with _autocast(device, amp_dtype):
+            out = model.predict_session(SessionFrames(data, g), T=data.T, batch_size=batch_size)
+        rows, p = torch.as_tensor(g), out.probabilities(model.task).float().cpu()
+        if probs is None: probs = torch.empty(n, *p.shape[1:])
+        probs[rows] = p
+        if attention:
+            for k, v in out.attention.items(): att.setdefault(k, torch.empty(n, *v.shape[1:]))[rows] = v.float().cpu()
+    return dict(probs=probs.numpy(), targets=torch.as_tensor(data.targets).numpy(), indices=np.arange(n),
+                attention={k: v.numpy() for k, v in att.items()})
 
 # %% ../nbs/07c_evaluate.ipynb #db7855f4
 @dataclass
@@ -48,12 +98,19 @@ class Predictions:
                        {k.split("/", 1)[1]: z[k] for k in z.files if k.startswith("attention/")})
 
 def predict(model: nn.Module, data, batch_size: int = 64, device=None, attention: bool = False, amp: bool | None = None,
-            num_workers: int | None = None, names: Sequence[str] | None = None, save_to=None, progress: bool = False) -> Predictions:
-    "Predict `data` (a Dataset or DataLoader of BATCHES items) with `model`; optionally save to `save_to` (.npz)."
+            num_workers: int | None = None, names: Sequence[str] | None = None, save_to=None, progress: bool = False,
+            session_cache: bool = True) -> Predictions:
+    """Predict `data` (a Dataset or DataLoader of BATCHES items) with `model`; optionally save to `save_to` (.npz).
+    `session_cache`: evaluate a clip dataset session by session with `model.predict_session` when the model has it
+    (each frame's trunk once; the same outputs, see `session_plan`), else window by window."""
     dev = default_device(device)
     model.to(dev)
-    loader = make_loader(data, batch_size, train=False, device=dev, num_workers=num_workers)
-    r = predict_loop(model, loader, dev, _amp_dtype(dev, amp), attention=attention, progress=progress)
+    groups = session_plan(model, data) if session_cache else None
+    if groups is not None:
+        r = predict_sessions(model, data, groups, dev, _amp_dtype(dev, amp), attention=attention, batch_size=batch_size, progress=progress)
+    else:
+        loader = make_loader(data, batch_size, train=False, device=dev, num_workers=num_workers)
+        r = predict_loop(model, loader, dev, _amp_dtype(dev, amp), attention=attention, progress=progress)
     p = Predictions(r["probs"], r["targets"], r["indices"], model.task, list(names) if names is not None else None, r["attention"])
     if save_to is not None: p.save(save_to)
     return p
@@ -96,12 +153,16 @@ def cross_validate(model_name: str, index: pd.DataFrame, folds: dict, seeds: Seq
                    recipe: str | Recipe = "smanet", dataset_factory: Callable | None = None, model_options: dict | None = None,
                    epochs: int | None = None, out_dir=None, task: str | None = None, n_classes: int | None = None,
                    weighting: str | None = "recipe", dataset_kind: str | None = None, resume: bool = False,
-                   progress: bool = False, device=None, **fit_kwargs) -> CVResult:
-    "Subject-exclusive cross-validation of a registry model over `folds` ({k: [test subjects]}) and `seeds`."
+                   progress: bool = False, device=None, session_cache: bool = True, save_attention: bool = False,
+                   **fit_kwargs) -> CVResult:
+    """Subject-exclusive cross-validation of a registry model over `folds` ({k: [test subjects]}) and `seeds`.
+    `session_cache`: clip models with `predict_session` evaluate each test session once per frame (see `predict`);
+    `save_attention`: also write the test fold's attention maps to `attention.npz` (needs `out_dir`)."""
     from faceattn import models
     if "subject" not in index.columns: raise ValueError("the frame index needs a 'subject' column for subject-exclusive folds")
     all_test = [s for subs in folds.values() for s in subs]
     if len(set(all_test)) != len(all_test): raise ValueError("a subject appears in more than one fold")
+    if save_attention and out_dir is None: raise ValueError("save_attention=True writes attention.npz per run: give out_dir")
     unknown = sorted(set(map(str, all_test)) - set(index.subject.astype(str)))
     if unknown: raise ValueError(f"fold subjects not in the index: {unknown[:10]}")
     if dataset_factory is None:
@@ -135,7 +196,8 @@ def cross_validate(model_name: str, index: pd.DataFrame, folds: dict, seeds: Seq
         train_ds, test_ds = None, None
         for seed in seeds:
             run_dir = root / f"fold{k}_seed{seed}" if root is not None else None
-            if resume and run_dir is not None and (run_dir / "metrics.csv").exists():
+            done = run_dir is not None and (run_dir / "metrics.csv").exists() and (not save_attention or (run_dir / "attention.npz").exists())
+            if resume and done:
                 rows.append(pd.read_csv(run_dir / "metrics.csv")); continue
             if train_ds is None: train_ds, test_ds = dataset_factory(tr_idx, True), dataset_factory(te_idx, False)
             torch.manual_seed(seed)
@@ -144,7 +206,10 @@ def cross_validate(model_name: str, index: pd.DataFrame, folds: dict, seeds: Seq
             r = fit(model, train_ds, None, recipe=rec, seed=seed, out_dir=run_dir, resume=resume, progress=progress,
                     device=device, names=names, **loss_kw, **fit_kwargs)
             p = predict(r.model, test_ds, batch_size=rec.eval_batch_size or 2 * rec.batch_size, device=device, names=names,
-                        save_to=run_dir / "predictions.npz" if run_dir is not None else None)
+                        attention=save_attention, session_cache=session_cache)
+            if run_dir is not None:
+                Predictions(p.probs, p.targets, p.indices, p.task, p.names).save(run_dir / "predictions.npz")
+                if save_attention: p.save(run_dir / "attention.npz")
             met = compute_metrics(r.model, dict(probs=p.probs, targets=p.targets), names)
             t = tidy(met).assign(model=model_name, fold=k, seed=seed)[["model", "fold", "seed", "au_or_class", "metric", "value"]]
             if run_dir is not None:

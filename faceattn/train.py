@@ -21,11 +21,18 @@ from .losses import classification_loss
 from .metrics import MetricAccumulator
 
 # %% auto #0
-__all__ = ['RECIPES', 'Recipe', 'get_recipe', 'TensorDictDataset', 'ShardSampler', 'make_loader', 'check_compatible', 'task_loss',
-           'model_inputs', 'predict_loop', 'gather_shards', 'compute_metrics', 'rng_state', 'set_rng_state',
-           'NonFiniteLossError', 'FitResult', 'fit']
+__all__ = ['NOT_GIVEN', 'RECIPES', 'Recipe', 'optional_recipe_fields', 'get_recipe', 'TensorDictDataset', 'ShardSampler',
+           'make_loader', 'check_compatible', 'task_loss', 'model_inputs', 'predict_loop', 'gather_shards',
+           'compute_metrics', 'rng_state', 'set_rng_state', 'NonFiniteLossError', 'FitResult', 'fit']
 
 # %% ../nbs/07b_train.ipynb #0b820f36
+class _NotGiven:
+    "Sentinel type of `NOT_GIVEN`: an override that was not given (ignored by `Recipe.replace`)."
+    def __repr__(self): return "NOT_GIVEN"
+    def __reduce__(self): return "NOT_GIVEN"          # pickles as the module's singleton
+
+NOT_GIVEN = _NotGiven()
+
 @dataclass(frozen=True)
 class Recipe:
     "Optimisation recipe: SGD settings, per-epoch LR schedule, epochs, batch size, AU loss weighting."
@@ -52,14 +59,21 @@ class Recipe:
         return 1.0
 
     def replace(self, **overrides) -> "Recipe":
-        "A copy with `overrides` (None values ignored); unknown names raise."
+        """A copy with `overrides`; unknown names raise. `NOT_GIVEN` is always ignored; `None` is ignored for fields
+        that cannot be None (`lr=None`: keep the recipe's lr) and resets the optional ones (`step_size=None`: no step schedule)."""
         known = {f.name for f in dataclasses.fields(self)}
         bad = sorted(set(overrides) - known)
         if bad: raise TypeError(f"unknown recipe field(s) {bad}; fields are {sorted(known)}")
-        r = dataclasses.replace(self, **{k: v for k, v in overrides.items() if v is not None})
+        optional = optional_recipe_fields()
+        r = dataclasses.replace(self, **{k: v for k, v in overrides.items()
+                                         if v is not NOT_GIVEN and (v is not None or k in optional)})
         if r.weighting not in ("weight", "pos_weight", None): raise ValueError(f"weighting must be 'weight', 'pos_weight' or None, got {r.weighting!r}")
         if r.epochs < 1 or r.batch_size < 1: raise ValueError(f"epochs and batch_size must be positive, got {r.epochs}, {r.batch_size}")
         return r
+
+def optional_recipe_fields() -> set[str]:
+    "Names of the `Recipe` fields whose type admits None (an explicit None override resets them)."
+    return {f.name for f in dataclasses.fields(Recipe) if "None" in str(f.type)}
 
 _JAA = "not stated in the paper; JAA-Net's public recipe (12 epochs, batch 16), the closest published code"
 RECIPES: dict[str, Recipe] = {r.name: r for r in [
@@ -83,7 +97,7 @@ RECIPES: dict[str, Recipe] = {r.name: r for r in [
 ]}
 
 def get_recipe(recipe: str | Recipe = "smanet", **overrides) -> Recipe:
-    "A named recipe (see `RECIPES`) or a `Recipe`, with `overrides` applied (None values ignored)."
+    "A named recipe (see `RECIPES`) or a `Recipe`, with `overrides` applied (see `Recipe.replace` for None / `NOT_GIVEN`)."
     if isinstance(recipe, str):
         if recipe not in RECIPES: raise KeyError(f"unknown recipe {recipe!r}; known: {', '.join(RECIPES)}")
         recipe = RECIPES[recipe]
@@ -251,12 +265,33 @@ def set_rng_state(s: dict) -> None:
 
 # %% ../nbs/07b_train.ipynb #3a1795cd
 class NonFiniteLossError(FloatingPointError):
-    "The loss became NaN or infinite; names the step, the batch's dataset indices and the last good checkpoint."
-    def __init__(self, value, epoch, step, global_step, indices, checkpoint, terms):
+    """The loss became NaN or infinite; names the step, the batch's dataset indices and the last good checkpoint.
+    Under data parallelism every rank raises it; `ranks` lists the ranks whose loss was non-finite, and
+    `value`, `indices` and the loss terms are those of the first of them."""
+    def __init__(self, value, epoch, step, global_step, indices, checkpoint, terms, ranks: list[int] | None = None):
         self.value, self.epoch, self.step, self.global_step, self.indices, self.checkpoint = value, epoch, step, global_step, indices, checkpoint
-        super().__init__(f"non-finite loss {value} at epoch {epoch}, step {step} (global step {global_step}); "
+        self.ranks = ranks
+        where = f" on rank(s) {ranks}" if ranks is not None else ""
+        super().__init__(f"non-finite loss {value}{where} at epoch {epoch}, step {step} (global step {global_step}); "
                          f"loss terms {terms}; dataset indices of the batch: {indices}; last good checkpoint: "
                          f"{checkpoint if checkpoint else 'none (no epoch finished yet, or no out_dir)'}")
+
+def _nonfinite(loss, terms: dict, batch: dict, world: int, device) -> dict | None:
+    """None if the loss is finite on every rank; else the failure (value, batch indices, terms, ranks).
+    With `world > 1` this is collective (one all-reduced flag per step, an all-gather on failure), so every
+    rank learns of a NaN on any rank and raises together instead of waiting in the next all-reduce."""
+    finite = bool(torch.isfinite(loss))
+    me = lambda: dict(value=loss.item(), indices=batch["index"].tolist() if "index" in batch else None,
+                      terms={k: v.item() for k, v in terms.items()}, finite=finite)
+    if world == 1: return None if finite else {**me(), "ranks": None}
+    import torch.distributed as dist
+    flag = torch.tensor([0.0 if finite else 1.0], device=device)
+    dist.all_reduce(flag)
+    if flag.item() == 0: return None
+    everyone = [None] * world
+    dist.all_gather_object(everyone, me())
+    bad = [r for r, x in enumerate(everyone) if not x["finite"]]
+    return {**everyone[bad[0]], "ranks": bad}
 
 @dataclass
 class FitResult:
@@ -368,9 +403,9 @@ def fit(model: nn.Module, train_data, valid_data=None, recipe: str | Recipe = "s
             terms = {"cls": task_loss(model, logits, y, **loss_kw)}
             terms.update({k: v.float() for k, v in model.aux_losses(out, y).items()})
             loss = sum(terms.values())
-            if not torch.isfinite(loss):
-                raise NonFiniteLossError(loss.item(), epoch + 1, step, global_step, batch["index"].tolist() if "index" in batch else None,
-                                         last_ckpt, {k: v.item() for k, v in terms.items()})
+            bad = _nonfinite(loss, terms, batch, world, dev)
+            if bad is not None:
+                raise NonFiniteLossError(bad["value"], epoch + 1, step, global_step, bad["indices"], last_ckpt, bad["terms"], bad["ranks"])
             opt.zero_grad(set_to_none=True)
             scaler.scale(loss).backward()
             if rec.grad_clip:
