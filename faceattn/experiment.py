@@ -16,8 +16,9 @@ from . import manifests
 from .core import atomic_save_csv, atomic_write_json, data_root as resolve_root, faceattn_home
 
 # %% auto #0
-__all__ = ['REAL_FOLDERS', 'SYNTHAU_TREES', 'LOADERS', 'RESULT_COLUMNS', 'Data', 'load_data', 'Method', 'accepts',
-           'model_options', 'run_methods', 'paper_results', 'summarise', 'side_by_side', 'write_results']
+__all__ = ['REAL_FOLDERS', 'SYNTHAU_TREES', 'LOADERS', 'CHANCE', 'RESULT_COLUMNS', 'Data', 'load_data', 'Method', 'accepts',
+           'model_options', 'run_methods', 'always_positive', 'paper_results', 'summarise', 'side_by_side',
+           'write_results']
 
 # %% ../nbs/09_experiment.ipynb #a11e6ffd
 REAL_FOLDERS = {"bp4d": "BP4D", "disfa": "DISFA", "disfa_plus": "DISFA+", "bp4d_plus": "BP4D+",
@@ -107,8 +108,10 @@ def model_options(m: Method, data: Data, image_size: int | None = None) -> dict:
 
 def run_methods(data: Data, methods: dict[str, Method], *, folds: Sequence[int] | None = None, seeds: Sequence[int] = (0,),
                 epochs: int | None = None, batch_size: int | None = None, lr: float | None = None, image_size: int | None = None,
-                device=None, out_dir=None, clip_length: int = 16, progress: bool = False, **fit_kwargs) -> pd.DataFrame:
-    "Cross-validate every method on `data` (same folds and seeds); tidy rows `method, model, fold, seed, au, metric, value`."
+                device=None, out_dir=None, clip_length: int = 16, progress: bool = False, chance: bool = False,
+                **fit_kwargs) -> pd.DataFrame:
+    """Cross-validate every method on `data` (same folds and seeds); tidy rows `method, model, fold, seed, au, metric, value`.
+    `chance=True` adds the `always_positive` reference (method `CHANCE`) computed on the same test frames."""
     from faceattn.evaluate import cross_validate
     from faceattn.data.datasets import make_dataset
     chosen = {k: v for k, v in data.folds.items() if folds is None or k in set(folds)}
@@ -129,7 +132,27 @@ def run_methods(data: Data, methods: dict[str, Method], *, folds: Sequence[int] 
                             task=data.task, **overrides, **fit_kwargs)
         r = cv.results.rename(columns={"au_or_class": "au"}).assign(method=name, seconds=time.perf_counter() - t0)
         frames.append(r[["method", "model", "fold", "seed", "au", "metric", "value", "seconds"]])
+    if chance and data.task != "fer": frames.append(always_positive(data, chosen, seeds))
     return pd.concat(frames, ignore_index=True)
+
+CHANCE = "Always positive (chance)"
+
+def always_positive(data: Data, folds: dict, seeds: Sequence[int] = (0,)) -> pd.DataFrame:
+    """F1 of predicting every AU present in every test frame, per fold and AU: `2p/(1+p)`, p = the share of positives
+    among the fold's coded test frames (0 when there is none); `mean` over AUs. The bar a detector's F1 must clear
+    (its AUC's bar is 0.5); rows like `run_methods`' (one copy per seed, so averages over seeds line up)."""
+    rows = []
+    for k, subjects in folds.items():
+        test = data.index[data.index.subject.isin(list(subjects))]
+        f1 = {}
+        for a in data.aus:
+            y = test[f"AU{a}"].to_numpy(); y = y[y >= 0]
+            p = float((y > 0).mean()) if len(y) else 0.
+            f1[f"AU{a}"] = 2 * p / (1 + p)
+        f1["mean"] = float(np.mean(list(f1.values())))
+        rows += [dict(method=CHANCE, model="always_positive", fold=k, seed=s, au=au, metric="f1", value=v, seconds=0.)
+                 for s in seeds for au, v in f1.items()]
+    return pd.DataFrame(rows)
 
 def _input_kind(model: str, data: Data, options: dict) -> str:
     "The dataset kind a registry model reads: `fer` for expression data, else from its `input_keys`."

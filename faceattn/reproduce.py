@@ -16,12 +16,12 @@ import faceattn
 from .core import DataFormatError, atomic_write_json, atomic_write_text, atomic_save_csv
 
 # %% auto #0
-__all__ = ['PROFILE_KEYS', 'PAPER_KEYS', 'RUNNER_PARAMS', 'SYNTHETIC', 'RESULT_COLUMNS', 'DATASET_NAMES', 'project_root',
-           'repro_dir', 'profiles_dir', 'ProfileError', 'validate_profile', 'check_data_root', 'list_profiles',
-           'load_profile', 'notebook_parameters', 'notebook_problems', 'check_repro_notebooks', 'notebook_hash',
-           'package_hash', 'input_hashes', 'notebook_error', 'declared_parameters', 'run_notebook', 'default_jobs',
-           'select_notebooks', 'reproduce', 'runs', 'collect', 'dataset_name', 'is_synthetic', 'md_table', 'summarise',
-           'paper_table', 'report']
+__all__ = ['PROFILE_KEYS', 'PAPER_KEYS', 'RUNNER_PARAMS', 'SYNTHETIC', 'RESULT_COLUMNS', 'RESULT_TEXT_COLUMNS', 'DATASET_NAMES',
+           'project_root', 'repro_dir', 'profiles_dir', 'ProfileError', 'validate_profile', 'check_data_root',
+           'list_profiles', 'load_profile', 'notebook_parameters', 'notebook_problems', 'check_repro_notebooks',
+           'notebook_hash', 'package_hash', 'input_hashes', 'notebook_error', 'declared_parameters', 'run_notebook',
+           'default_jobs', 'select_notebooks', 'reproduce', 'runs', 'collect', 'dataset_name', 'is_synthetic',
+           'md_table', 'summarise', 'paper_table', 'report']
 
 # %% ../nbs/09b_reproduce.ipynb #cf6a23eb
 def project_root() -> Path:
@@ -407,6 +407,7 @@ def reproduce(profile: str | os.PathLike | dict = "quick", notebooks: Iterable[s
 
 # %% ../nbs/09b_reproduce.ipynb #c8d98da0
 RESULT_COLUMNS = ["paper", "table", "dataset", "method", "setting", "au", "metric", "value", "seed", "fold"]
+RESULT_TEXT_COLUMNS = ["paper", "table", "dataset", "method", "setting", "au", "metric"]   # keys, read as text
 
 def _default_reported() -> Callable | None:
     try:
@@ -434,7 +435,7 @@ def collect(out_dir, reported: Callable | None | bool = True) -> pd.DataFrame:
     for r in rs.itertuples():
         f = Path(r.run_dir)/"results.csv"
         if not f.exists(): continue
-        df = pd.read_csv(f)
+        df = pd.read_csv(f, dtype={c: str for c in RESULT_TEXT_COLUMNS})   # table "2" must stay "2" to meet the reported rows
         missing = [c for c in RESULT_COLUMNS if c not in df.columns]
         if missing: raise DataFormatError(f, f"columns {RESULT_COLUMNS}", got=f"missing {missing}")
         parts.append(df.assign(source="reproduced", profile=r.profile, notebook=r.notebook, status=r.status))
