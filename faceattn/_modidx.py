@@ -313,6 +313,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                      'faceattn.data.lists.au_relation': ('lists.html#au_relation', 'faceattn/data/lists.py'),
                                      'faceattn.data.lists.au_weights': ('lists.html#au_weights', 'faceattn/data/lists.py'),
                                      'faceattn.data.lists.biocular': ('lists.html#biocular', 'faceattn/data/lists.py'),
+                                     'faceattn.data.lists.compare_lists': ('lists.html#compare_lists', 'faceattn/data/lists.py'),
                                      'faceattn.data.lists.jaanet_test_part': ('lists.html#jaanet_test_part', 'faceattn/data/lists.py'),
                                      'faceattn.data.lists.megraphau_test_part': ( 'lists.html#megraphau_test_part',
                                                                                   'faceattn/data/lists.py'),

@@ -16,7 +16,8 @@ from .index import au_columns, index_root, landmarks, make_index, resolve_paths,
 
 # %% auto #0
 __all__ = ['megraphau_test_part', 'jaanet_test_part', 'au_weights', 'au_relation', 'biocular', 'rel_paths', 'parse_path',
-           'write_jaanet_lists', 'read_jaanet_lists', 'write_megraphau_lists', 'read_megraphau_lists', 'read_weights']
+           'write_jaanet_lists', 'read_jaanet_lists', 'write_megraphau_lists', 'read_megraphau_lists', 'read_weights',
+           'compare_lists']
 
 # %% ../../nbs/03h_lists.ipynb #e6655298
 def megraphau_test_part(fold: int) -> int:
@@ -127,8 +128,9 @@ def write_megraphau_lists(df: pd.DataFrame, out_dir, fold: int, parts: Mapping[i
     return written
 
 def read_megraphau_lists(list_dir, image_root, fold: int, split: str, *, dataset: str, aus: Sequence[int], missing: int = 9,
-                         frame_offset: int = 0, parse: Callable = parse_path) -> pd.DataFrame:
-    "A frame index from ME-GraphAU's `{DS}_{split}_img_path_fold{k}.txt` + `_label_fold{k}.txt`."
+                         frame_offset: int = 0, parse: Callable = parse_path, session: str = "") -> pd.DataFrame:
+    """A frame index from ME-GraphAU's `{DS}_{split}_img_path_fold{k}.txt` + `_label_fold{k}.txt`. `session` names the
+    session of paths that have none (DISFA's `SN003/0.png`; `faceattn.data.disfa` calls the camera `"left"`)."""
     list_dir, image_root = Path(list_dir), Path(image_root)
     pf, lf = list_dir/f"{dataset}_{split}_img_path_fold{fold}.txt", list_dir/f"{dataset}_{split}_label_fold{fold}.txt"
     if not pf.is_file(): raise DataFormatError(pf, f"ME-GraphAU's {split} path list for fold {fold}")
@@ -139,7 +141,7 @@ def read_megraphau_lists(list_dir, image_root, fold: int, split: str, *, dataset
     for i, p in enumerate(paths):
         try: S, T, f = parse(p, frame_offset) if parse is parse_path else parse(p)
         except ValueError as e: raise DataFormatError(pf, "paths like <subject>/<session>/<frame>.jpg", line=i + 1, got=p) from e
-        rec.append(dict(subject=S, session=T, frame=f, path=str(image_root/p)))
+        rec.append(dict(subject=S, session=T or session, frame=f, path=str(image_root/p)))
     df = pd.DataFrame(rec)
     for k, a in enumerate(aus): df[f"AU{a}"] = np.where(y[:, k] == missing, -1, y[:, k])
     return make_index(df, dataset=dataset, root=image_root, aus=aus, removed={})
@@ -147,3 +149,18 @@ def read_megraphau_lists(list_dir, image_root, fold: int, split: str, *, dataset
 def read_weights(path) -> np.ndarray:
     "A one-row weight file (tab- or space-separated)."
     return _read_rows(path, None, "weights")[0]
+
+# %% ../../nbs/03h_lists.ipynb #2615b170
+def compare_lists(listed: pd.DataFrame, index: pd.DataFrame, by: Sequence[str] = ("subject", "session")) -> pd.DataFrame:
+    """Frame-for-frame agreement of `listed` (an index read from list files) with `index` (the loader's, from the raw
+    data), per `by` group: `both`, `only_list`, `only_index` frames and `labels_differ` (shared frames, any common AU)."""
+    key = ["subject", "session", "frame"]
+    norm = lambda d: d.assign(subject=d.subject.astype(str), session=d.session.astype(str), frame=d.frame.astype(int))
+    aus = [c for c in listed.columns if re.fullmatch(r"AU\d+", str(c)) and c in index.columns]
+    m = norm(listed)[key + aus].merge(norm(index)[key + aus], on=key, how="outer", suffixes=("_list", "_index"), indicator=True)
+    both = (m["_merge"] == "both").to_numpy()
+    differ = np.zeros(len(m), bool)
+    for a in aus: differ |= both & (m[f"{a}_list"].to_numpy() != m[f"{a}_index"].to_numpy())
+    m = m.assign(both=both, only_list=(m["_merge"] == "left_only").to_numpy(), only_index=(m["_merge"] == "right_only").to_numpy(),
+                 labels_differ=differ)
+    return m.groupby(list(by), sort=True)[["both", "only_list", "only_index", "labels_differ"]].sum().astype(int).reset_index()
