@@ -570,9 +570,10 @@ def _render(blocks, base: Path) -> tuple[str, str]:
     return md_text, html_text
 
 def report(out_dir="reproduce_out", reported: Callable | None | bool = True) -> tuple[Path, Path]:
-    "Write `out_dir/report.md` and `out_dir/report.html`: reported vs reproduced per paper table, runs, failures, figures."
+    "Write `out_dir/report.md`, `out_dir/report.html` (reported vs reproduced per paper table, runs, failures, figures)\n    and `out_dir/results.csv` (every collected row, reported and reproduced, column `source`)."
     out_dir = Path(out_dir).resolve()
     rs, df = runs(out_dir), collect(out_dir, reported)
+    atomic_save_csv(df, out_dir/"results.csv")
     rel = lambda p: os.path.relpath(p, out_dir)
     blocks: list = [("h", 1, "faceattn reproduction report"),
                     ("p", f"Generated {datetime.datetime.now().isoformat(timespec='seconds')} from {out_dir}. "
