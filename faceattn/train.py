@@ -87,8 +87,11 @@ RECIPES: dict[str, Recipe] = {r.name: r for r in [
            source="ABRNet §3: SGD, Nesterov momentum 0.9, weight decay 5e-4, lr 0.01 x 0.5 every 2 epochs; epochs and batch "
                   "size " + _JAA, assumed=("epochs", "batch_size")),
     Recipe("satnet", lr=0.01, momentum=0.9, nesterov=True, weight_decay=2e-4, step_size=8, gamma=0.1, epochs=24, batch_size=20,
+           weighting="pos_weight",
            source="SAT-Net §IV: SGD, mini-batch 20, Nesterov momentum 0.9, weight decay 2e-4, lr 0.01 x 0.1 every 8 epochs "
-                  "'until convergence' (24 epochs = three LR levels, assumed)", assumed=("epochs",)),
+                  "'until convergence' (24 epochs = three LR levels, assumed); Eq. 4 weights only the positive term, "
+                  "'w_c y log σ(x) + (1 − y) log(1 − σ(x))' ([22]: BCEWithLogitsLoss), 'balancing the positive negative loss': "
+                  "pos_weight = negatives/positives of the training fold (the ratio is our reading)", assumed=("epochs",)),
     Recipe("pattnet", lr=1e-3, momentum=0.9, weight_decay=0.0, epochs=10, batch_size=50, weighting="pos_weight",
            source="PAttNet §4: SGD, lr 1e-3, momentum 0.9, mini-batches of 50, 10 epochs, w_pos = negatives/positives; "
                   "no weight decay or schedule stated (the authors' code has none)", assumed=("weight_decay",)),
