@@ -753,6 +753,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
             'faceattn.reproduce': { 'faceattn.reproduce.ProfileError': ('reproduce.html#profileerror', 'faceattn/reproduce.py'),
                                     'faceattn.reproduce._as_list': ('reproduce.html#_as_list', 'faceattn/reproduce.py'),
                                     'faceattn.reproduce._au': ('reproduce.html#_au', 'faceattn/reproduce.py'),
+                                    'faceattn.reproduce._au_order': ('reproduce.html#_au_order', 'faceattn/reproduce.py'),
                                     'faceattn.reproduce._check_params': ('reproduce.html#_check_params', 'faceattn/reproduce.py'),
                                     'faceattn.reproduce._datasets': ('reproduce.html#_datasets', 'faceattn/reproduce.py'),
                                     'faceattn.reproduce._default_reported': ('reproduce.html#_default_reported', 'faceattn/reproduce.py'),

@@ -513,28 +513,38 @@ def summarise(df: pd.DataFrame) -> pd.DataFrame:
         o = ours.assign(seed=ours.seed.fillna(-1), dataset=ours.dataset.map(dataset_name))
         per_seed = o.groupby(["dataset", *KEY, "seed"], sort=False, dropna=False).value.mean().reset_index()
         agg = per_seed.groupby(["dataset", *KEY], sort=False, dropna=False).value.agg(["mean", "std", "count"]).reset_index()
-        def cell(r):
+        def cell(r):                              # one seed: the value; several: mean ± std (n seeds)
             s = _fmt(r["mean"])
-            if r["count"] > 1: s += f" ± {_fmt(r['std'], r['mean'])}"
-            return s + f" (n={int(r['count'])})"
+            if r["count"] > 1: s += f" ± {_fmt(r['std'], r['mean'])} (n={int(r['count'])})"
+            return s
         def col(d): return f"ours · {d}" + (" (synthetic stand-in, not a reproduction)" if is_synthetic(d) else "")
         cells.append(pd.DataFrame({**{k: agg[k] for k in KEY}, "column": agg.dataset.map(col), "cell": agg.apply(cell, axis=1)}))
     return pd.concat(cells, ignore_index=True)
 
+def _au_order(a: str) -> tuple:
+    "AUs by number, then other keys (classes, ...), then `avg` last."
+    m = re.fullmatch(r"AU(\d+)", a)
+    return (0, int(m.group(1)), "") if m else (2, 0, "") if a == "avg" else (1, 0, a)
+
 def paper_table(df: pd.DataFrame) -> pd.DataFrame:
-    "Wide table for one (profile, paper, table): rows (method, setting, AU, metric), columns reported/ours per dataset."
-    KEY = ["method", "setting", "au", "metric"]
+    """Wide table for one (profile, paper, table), laid out like the papers': one row per method, setting, metric and
+    source (`reported · <dataset>` first, then `ours · <dataset used>`), one column per AU (numeric order, `avg` last;
+    `value` for rows without an AU)."""
+    KEY = ["method", "setting", "metric", "source"]
     ours_methods = set(df.loc[df.source == "reproduced", "method"].fillna("").astype(str))
     rep_mask = df.source == "reported"
     if rep_mask.any() and ours_methods & set(df.loc[rep_mask, "method"].fillna("").astype(str)):
         df = df[~rep_mask | df.method.fillna("").astype(str).isin(ours_methods)]
-    s = summarise(df)
-    if not len(s): return pd.DataFrame(columns=KEY)
-    wide = s.pivot_table(index=KEY, columns="column", values="cell", aggfunc="first", sort=False)
-    order = s[KEY].drop_duplicates().apply(tuple, axis=1).tolist()
-    cols = [c for c in dict.fromkeys(s.column) if c.startswith("reported")] + [c for c in dict.fromkeys(s.column) if c.startswith("ours")]
-    wide = wide.reindex(index=pd.MultiIndex.from_tuples(order, names=KEY), columns=cols).reset_index().fillna("")
-    return wide.rename(columns={"au": "AU"}).loc[:, lambda w: [c for c in w.columns if not (c in ("setting",) and (w[c] == "").all())]]
+    s = summarise(df).rename(columns={"column": "source"})
+    if not len(s): return pd.DataFrame(columns=["method", "metric", "source"])
+    first = {k: {v: i for i, v in enumerate(dict.fromkeys(s[k]))} for k in KEY}
+    rank = lambda r: (first["method"][r[0]], first["setting"][r[1]], first["metric"][r[2]], not r[3].startswith("reported"), first["source"][r[3]])
+    rows = sorted(s[KEY].drop_duplicates().itertuples(index=False, name=None), key=rank)
+    aus = sorted(s.au.unique(), key=_au_order)
+    wide = s.pivot_table(index=KEY, columns="au", values="cell", aggfunc="first", sort=False)
+    wide = wide.reindex(index=pd.MultiIndex.from_tuples(rows, names=KEY), columns=aus).reset_index().fillna("")
+    wide = wide.rename(columns={"": "value"})
+    return wide.loc[:, [c for c in wide.columns if not (c == "setting" and (wide[c] == "").all())]]
 
 # %% ../nbs/09b_reproduce.ipynb #60f6d554
 _CSS = """body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
