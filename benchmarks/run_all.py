@@ -15,8 +15,7 @@ import torch
 from faceattn import bench
 from faceattn.core import atomic_save_csv, atomic_write_json, atomic_write_text, default_device
 
-SEL = ["resnet18", "senet18", "cbam18", "smanet", "sanet", "tnet", "satnet", "abrnet", "jaanet_local", "pattnet",
-       "patch_cnn", "holistic_cnn"]
+SEL = ["resnet18", "senet18", "cbam18", "smanet", "sanet", "tnet", "satnet", "abrnet", "jaanet_local", "pattnet", "holistic_cnn"]
 HERE = Path(__file__).resolve().parent
 
 

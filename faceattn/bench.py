@@ -299,6 +299,8 @@ def bench_pattnet(batch_size: int = 4, patch_size: int = 100, n_aus: int = 12, r
     t = interleaved_times(steps, repeats, warmup, device, settle=1).groupby("name").seconds.median()
     df = pd.DataFrame({"train_seconds": t}).loc[list(variants)]
     if "loop" in df.index: df["ratio_to_loop"] = df.train_seconds / df.loc["loop", "train_seconds"]
+    flops = 3 * batch_size * forward_flops(PAttNet(n_aus, patch_size=patch_size))   # a train step ≈ 3 forward passes, all variants alike
+    df["gflops_per_s"] = flops / df.train_seconds / 1e9                              # how close each runs to the machine's peak
     df.attrs.update(device=str(device), batch_size=batch_size, patch_size=patch_size, n_aus=n_aus, threads=torch.get_num_threads())
     return df
 

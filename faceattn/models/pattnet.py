@@ -36,10 +36,13 @@ def init_pattnet_(module: nn.Module) -> nn.Module:
     return module
 
 class GroupedPatchEncoders(nn.Module):
-    "`G` independent PAttNet encoders as one grouped stack: `(B, G, 3, p, p)` → `(B, G, d)`."
-    def __init__(self, G: int, patch_size: int = 100, d: int = 60, in_channels: int = 3):
+    """`G` independent PAttNet encoders as one grouped stack: `(B, G, 3, p, p)` → `(B, G, d)`. `chunk`: encoders run
+    at a time, with the same (sliced) parameters; `"auto"` = all at once on CUDA, on CPU as many as keep one
+    layer-1 activation near `CPU_CHUNK_FLOATS` (the whole stack's activations thrash the cache there)."""
+    CPU_CHUNK_FLOATS = 4_000_000
+    def __init__(self, G: int, patch_size: int = 100, d: int = 60, in_channels: int = 3, chunk: int | str | None = "auto"):
         super().__init__()
-        self.G, self.patch_size, self.in_channels = G, patch_size, in_channels
+        self.G, self.patch_size, self.in_channels, self.chunk = G, patch_size, in_channels, chunk
         self.out_size = encoder_out_size(patch_size)
         layers, c = [], in_channels
         for c_out in ENCODER_CHANNELS:        # conv → ReLU → BN → max-pool (BN after ReLU, as in the official code)
@@ -53,8 +56,35 @@ class GroupedPatchEncoders(nn.Module):
         B, G, C, H, W = x.shape
         if G != self.G or C != self.in_channels or (H, W) != (self.patch_size, self.patch_size):
             raise ValueError(f"expected (B, {self.G}, {self.in_channels}, {self.patch_size}, {self.patch_size}) patches, got {tuple(x.shape)}")
-        y = self.convs(x.reshape(B, G * C, H, W))
+        x = x.reshape(B, G * C, H, W)
+        n = self.chunk_size(B, x.device)
+        y = self.convs(x) if n >= G else torch.cat([self._groups(x[:, g * C:min(g + n, G) * C], g, min(g + n, G))
+                                                     for g in range(0, G, n)], 1)
         return self.fc(y.reshape(B, G, -1))
+
+    def chunk_size(self, batch: int, device) -> int:
+        "Encoders per chunk for this batch and device."
+        if self.chunk is None: return self.G
+        if self.chunk != "auto": return max(1, int(self.chunk))
+        if torch.device(device).type == "cuda": return self.G
+        side = self.patch_size - 4                                  # layer-1 output side
+        return max(1, min(self.G, self.CPU_CHUNK_FLOATS // (batch * ENCODER_CHANNELS[0] * side * side)))
+
+    def _groups(self, x: Tensor, g0: int, g1: int) -> Tensor:
+        "Encoders `g0..g1-1` on their inputs: the stack's layers with their parameters sliced to those groups."
+        for layer in self.convs:
+            if isinstance(layer, nn.Conv2d):
+                k = layer.out_channels // self.G
+                b = None if layer.bias is None else layer.bias[g0 * k:g1 * k]
+                x = F.conv2d(x, layer.weight[g0 * k:g1 * k], b, groups=g1 - g0)
+            elif isinstance(layer, nn.BatchNorm2d):
+                k = layer.num_features // self.G; s = slice(g0 * k, g1 * k)
+                if self.training and g0 == 0: layer.num_batches_tracked.add_(1)
+                mom = layer.momentum if layer.momentum is not None else 1.0 / float(layer.num_batches_tracked)
+                x = F.batch_norm(x, layer.running_mean[s], layer.running_var[s], layer.weight[s], layer.bias[s],
+                                 self.training, mom, layer.eps)        # running stats updated in place through the views
+            else: x = layer(x)
+        return x
 
 # %% ../../nbs/06c_pattnet.ipynb #f2c22b91
 PATCH_NAMES = {1: "right eyebrow", 2: "left eyebrow", 3: "right eye", 4: "between eyebrows & nose root", 5: "left eye",

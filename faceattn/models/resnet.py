@@ -148,9 +148,11 @@ class CBAMAttention(BlockAttention):
         self.spatial_bn = nn.BatchNorm2d(1)
 
     def forward(self, x: Tensor) -> Tensor:
-        ca = torch.sigmoid(self.mlp(x.mean((2, 3))) + self.mlp(x.amax((2, 3))))
+        B = x.shape[0]                    # one MLP call on [avg; max]; max with indices (amax's backward builds full-size tie masks)
+        pooled = torch.cat([F.adaptive_avg_pool2d(x, 1), F.adaptive_max_pool2d(x, 1)]).flatten(1)
+        ca = torch.sigmoid(self.mlp(pooled).view(2, B, -1).sum(0))
         x = x * ca[:, :, None, None]
-        sa = torch.sigmoid(self.spatial_bn(self.spatial(torch.cat([x.amax(1, keepdim=True), x.mean(1, keepdim=True)], 1))))
+        sa = torch.sigmoid(self.spatial_bn(self.spatial(torch.cat([x.max(1, keepdim=True).values, x.mean(1, keepdim=True)], 1))))
         self.keep(channel=ca, spatial=sa)
         return x * sa
 
