@@ -44,7 +44,10 @@ def summary(tables: dict, meta: dict) -> str:
     out = [f"# faceattn benchmarks · {meta['device']}",
            f"{meta['date']} · {meta['cpu']} · {meta['cpus']} CPUs · torch {meta['torch']} · {meta['threads']} threads · "
            f"commit {meta['commit']} · load average before {meta['load_before']}, after {meta['load_after']}",
-           "Ratios are measured side by side in one interleaved run (medians); see nbs/08_bench.ipynb.",
+           "Ratios are measured side by side in one interleaved run (medians); see nbs/08_bench.ipynb."
+           + (" Kept from the run of {date} (commit {commit}): {t}.".format(t=", ".join(meta["kept_from_earlier_run"]["tables"]),
+                                                                          **meta["kept_from_earlier_run"])
+              if "kept_from_earlier_run" in meta else ""),
            "## The issue's targets", _md(bench.check_targets(tables), index=False)]
     if "data" in tables: out += ["## Data path", bench.loader_verdict(tables["data"]), _md(tables["data"], index=False)]
     for name, title in (("models", "Step time of every model relative to ResNet-18"), ("satnet", "SAT-Net per evaluated frame"),
@@ -81,7 +84,11 @@ def main():
         "estimate": lambda: bench.reproduction_estimate().set_index("paper"),
         "profile": lambda: bench.profile_step("smanet", batch_size=8, image_size=128, steps=2, device=dev, top=15),
     }
-    tables = {}
+    kept = bench.load_results(out) if out.exists() else {"meta": {}}   # tables not re-run this time stay in the summary
+    old_meta = kept.pop("meta")
+    tables = {k: v for k, v in kept.items() if k not in a.only and not (k == "quick_wall_times" and a.quick_out)}
+    if tables: meta["kept_from_earlier_run"] = dict(tables=sorted(tables), date=old_meta.get("date"), commit=old_meta.get("commit"))
+    meta["seconds"].update({k: v for k, v in old_meta.get("seconds", {}).items() if k in tables})
     for name in a.only:
         t0 = time.time(); df = jobs[name]()
         meta["seconds"][name] = round(time.time() - t0, 1)
