@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_bench.ipynb #2e2b163f
 from __future__ import annotations
-import inspect, math, os, statistics, sys, time
+import math, os, statistics, sys, time
 from pathlib import Path
 from dataclasses import dataclass, asdict
 from typing import Callable
@@ -27,14 +27,9 @@ __all__ = ['PLANS', 'BENCH_TARGETS', 'build', 'make_step', 'interleaved_times', 
            'load_results']
 
 # %% ../nbs/08_bench.ipynb #9a5c3424
-def _accepts(factory, name: str) -> bool:
-    try: sig = inspect.signature(factory)
-    except (TypeError, ValueError): return True
-    return name in sig.parameters or any(p.kind == p.VAR_KEYWORD for p in sig.parameters.values())
-
 def build(name: str, n_classes: int = 12, image_size: int | None = None, **options) -> models.FaceModel:
-    "`models.create`, passing `image_size` only where the model takes it."
-    if image_size is not None and _accepts(models.spec(name).factory, "image_size"): options["image_size"] = image_size
+    "`models.create`, passing `image_size` only where the model takes it (`models.accepts`)."
+    if image_size is not None and models.accepts(name, "image_size"): options["image_size"] = image_size
     return models.create(name, n_classes=n_classes, **options)
 
 # %% ../nbs/08_bench.ipynb #587be354

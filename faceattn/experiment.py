@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_experiment.ipynb #8a6b1b5d
 from __future__ import annotations
-import inspect, json, os, time, warnings
+import json, os, time, warnings
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Sequence
@@ -16,9 +16,8 @@ from . import manifests
 from .core import atomic_save_csv, atomic_write_json, data_root as resolve_root, faceattn_home
 
 # %% auto #0
-__all__ = ['REAL_FOLDERS', 'SYNTHAU_TREES', 'LOADERS', 'CHANCE', 'RESULT_COLUMNS', 'Data', 'load_data', 'Method', 'accepts',
-           'model_options', 'run_methods', 'always_positive', 'paper_results', 'summarise', 'side_by_side',
-           'write_results']
+__all__ = ['REAL_FOLDERS', 'SYNTHAU_TREES', 'LOADERS', 'CHANCE', 'RESULT_COLUMNS', 'Data', 'load_data', 'Method', 'model_options',
+           'run_methods', 'always_positive', 'paper_results', 'summarise', 'side_by_side', 'write_results']
 
 # %% ../nbs/09_experiment.ipynb #a11e6ffd
 REAL_FOLDERS = {"bp4d": "BP4D", "disfa": "DISFA", "disfa_plus": "DISFA+", "bp4d_plus": "BP4D+",
@@ -93,11 +92,7 @@ class Method:
     kind: str | None = None           # "frame", "clip", "patch", "fer"; None = from the model's inputs
     dataset_options: dict = field(default_factory=dict)   # more `make_dataset` keywords: align="jaanet", size=200, patch_size=36, cache=True, ...
 
-def accepts(model: str, option: str) -> bool:
-    "Whether registry model `model` takes the keyword `option` (in its factory's signature or its presets)."
-    from faceattn import models
-    s = models.spec(model)
-    return option in s.preset or option in inspect.signature(s.factory).parameters
+from .models import accepts   # the registry knows which options a model takes
 
 def model_options(m: Method, data: Data, image_size: int | None = None) -> dict:
     "`m.options` completed with what the data decides: the network input side and the AU list, for models that take them."

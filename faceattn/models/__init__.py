@@ -13,7 +13,7 @@ from torch import nn, Tensor
 
 # %% auto #0
 __all__ = ['TASKS', 'INPUT_SHAPES', 'MODEL_MODULES', 'ModelOutput', 'FaceModel', 'ModelSpec', 'register', 'names', 'spec',
-           'create', 'describe']
+           'accepts', 'create', 'describe']
 
 # %% ../../nbs/05_models.ipynb #07d8400b
 @dataclass
@@ -108,6 +108,12 @@ def spec(name: str) -> ModelSpec:
     if name not in _REGISTRY:
         raise KeyError(f"unknown model {name!r}; known models: {', '.join(sorted(_REGISTRY))}")
     return _REGISTRY[name]
+
+def accepts(name: str, option: str) -> bool:
+    """Whether registry model `name` takes keyword `option`: named in its preset or its factory's signature
+    (a factory that only passes `**options` on does not count: it may hand them to a class that refuses them)."""
+    s = spec(name)
+    return option in s.preset or option in inspect.signature(s.factory).parameters
 
 def create(name: str, n_classes: int = 12, **options) -> FaceModel:
     "Build the registered model `name`; `options` override the variant's presets."
