@@ -15,7 +15,7 @@ import torch
 from torch.utils.flop_counter import FlopCounterMode
 
 from . import models
-from .core import default_device, seed_everything
+from .core import default_device, seed_everything, to_device
 from .cli import subcommand, arg
 from .losses import classification_loss
 
@@ -300,24 +300,30 @@ def bench_pattnet(batch_size: int = 4, patch_size: int = 100, n_aus: int = 12, r
     return df
 
 # %% ../nbs/08_bench.ipynb #52792fe9
-def _loader_rate(ds, batch_size: int, workers: int, seed: int = 0) -> float:
+def _loader_rate(ds, batch_size: int, workers: int, seed: int = 0, batch_transform=None, device=None) -> float:
+    "Images/s through a shuffling loader (and `batch_transform(batch on device, True)` when given)."
     from faceattn.data.datasets import make_loader
+    device = default_device(device)
     dl = make_loader(ds, batch_size, shuffle=True, seed=seed, num_workers=workers, drop_last=True)
     it = iter(dl); next(it)                              # start-up (and worker spawn) excluded
     n, t0 = 0, time.perf_counter()
-    for b in it: n += len(b["image"])
-    dt = time.perf_counter() - t0
+    for b in it:
+        if batch_transform is not None: b = batch_transform(to_device(b, device), True)
+        n += len(b["image"])
+    _sync(device); dt = time.perf_counter() - t0
     del it, dl
     return n / dt if n else float("nan")
 
 def bench_data(n_subjects: int = 2, sessions: int = 2, frames_per_session: int = 64, stored_size: int = 160,
                image_size: int = 128, batch_size: int = 16, workers=(0, 1, 2), augment: str = "jaanet",
-               model_steps: int = 3, seed: int = 0, root=None) -> pd.DataFrame:
-    "Rates of the data path (generation, index, loader per worker count, cache vs JPEG) beside ResNet-18's train images/s."
+               model_steps: int = 3, seed: int = 0, root=None, device=None) -> pd.DataFrame:
+    """Rates of the data path (generation, index, loader per worker count, cache vs JPEG, and the GPU path: uint8 frames
+    from the cache augmented by `GPUAugment` on `device`) beside ResNet-18's train images/s."""
     import tempfile
     from faceattn.data import synthau, bp4d
     from faceattn.data.datasets import make_dataset, FrameSource
-    from faceattn.data.cache import FrameCache
+    from faceattn.data.cache import FrameCache, GPUAugment, keep_uint8
+    device = default_device(device)
     rows = []
     def add(what, value, unit, note=""): rows.append(dict(what=what, value=value, unit=unit, note=note))
     with tempfile.TemporaryDirectory(dir=root) as d:
@@ -342,6 +348,10 @@ def bench_data(n_subjects: int = 2, sessions: int = 2, frames_per_session: int =
             add(name, len(df) / (time.perf_counter() - t0), "frames/s")
         dsc = make_dataset(df, "frame", True, image_size=image_size, augment=augment, cache=Path(d)/"cache")
         add("loader from cache, 0 workers", _loader_rate(dsc, batch_size, 0, seed), "images/s", f"'{augment}' augmentation")
+        dsu = make_dataset(df, "frame", True, augment=keep_uint8, cache=Path(d)/"cache")
+        add(f"loader from cache, uint8 + GPUAugment on {device.type}, 0 workers",
+            _loader_rate(dsu, batch_size, 0, seed, GPUAugment(crop=image_size), device), "images/s",
+            f"random {image_size}px crop + flip + normalise on the device")
     m = build("resnet18", image_size=image_size)
     step = make_step(m, batch_size, True, torch.device("cpu"))
     t = interleaved_times({"r": step}, repeats=model_steps, warmup=1, device="cpu").seconds.median()
@@ -425,7 +435,7 @@ def _bench_cli(args):
         df = bench_pattnet(args.batch_size or 4, args.patch_size, repeats=args.repeats, device=dev)
         title = f"PAttNet train step, {df.attrs}"
     elif w == "data":
-        df = bench_data(frames_per_session=args.frames, image_size=args.image_size or 128, batch_size=args.batch_size or 16, workers=tuple(args.workers))
+        df = bench_data(frames_per_session=args.frames, image_size=args.image_size or 128, batch_size=args.batch_size or 16, workers=tuple(args.workers), device=dev)
         title = f"data path ({os.cpu_count()} CPUs): {loader_verdict(df)}"
     elif w == "estimate":
         measured = None

@@ -12,8 +12,8 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['DATA_ENV', 'seed_everything', 'default_device', 'data_root', 'atomic_write', 'atomic_write_text', 'atomic_write_json',
-           'atomic_save_csv', 'atomic_torch_save', 'DataFormatError', 'faceattn_home']
+__all__ = ['DATA_ENV', 'seed_everything', 'default_device', 'to_device', 'data_root', 'atomic_write', 'atomic_write_text',
+           'atomic_write_json', 'atomic_save_csv', 'atomic_torch_save', 'DataFormatError', 'faceattn_home']
 
 # %% ../nbs/00_core.ipynb #ebed5366
 def seed_everything(seed: int, deterministic: bool = False) -> int:
@@ -37,6 +37,10 @@ def default_device(device: str | torch.device | None = None) -> torch.device:
     if device.type == "cuda" and not torch.cuda.is_available():
         raise RuntimeError(f"device {device} was requested but CUDA is not available on this machine")
     return device
+
+def to_device(batch: dict, device, non_blocking: bool = True) -> dict:
+    "Move every tensor of a batch dict to `device` (other values pass through); non-blocking from pinned memory."
+    return {k: v.to(device, non_blocking=non_blocking) if torch.is_tensor(v) else v for k, v in batch.items()}
 
 # %% ../nbs/00_core.ipynb #b786db83
 DATA_ENV = "FACEATTN_DATA"

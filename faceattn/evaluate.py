@@ -46,23 +46,26 @@ def session_plan(model: nn.Module, data) -> list[np.ndarray] | None:
     return groups
 
 class SessionFrames:
-    "The frames `rows` of a clip dataset, decoded and transformed when sliced: `frames[s:e]` -> `(e-s,3,H,W)`."
-    def __init__(self, data, rows): self.data, self.rows = data, np.asarray(rows)
+    """The frames `rows` of a clip dataset, decoded and transformed when sliced: `frames[s:e]` -> `(e-s,3,H,W)`;
+    then, if given, `batch_transform({'image': frames}, False)` on `device` (a test-time transform acts on each frame alike)."""
+    def __init__(self, data, rows, batch_transform: Callable[[dict, bool], dict] | None = None, device=None):
+        self.data, self.rows, self.batch_transform, self.device = data, np.asarray(rows), batch_transform, device
     def __len__(self): return len(self.rows)
     def __getitem__(self, s):
         if not isinstance(s, slice): raise TypeError(f"SessionFrames is read by slices, got {type(s).__name__}")
         img, lm = self.data._load(self.rows[s])
-        return self.data.transform(img, lm)[0]
+        x = self.data.transform(img, lm)[0]
+        return x if self.batch_transform is None else self.batch_transform({"image": x.to(self.device)}, False)["image"]
 
 @torch.no_grad()
 def predict_sessions(model: nn.Module, data, groups: Sequence[np.ndarray], device, amp_dtype=None, attention: bool = False,
-                     batch_size: int = 32, progress: bool = False) -> dict:
+                     batch_size: int = 32, progress: bool = False, batch_transform: Callable[[dict, bool], dict] | None = None) -> dict:
     "`predict_loop`'s output for clip dataset `data`, one `model.predict_session` call per session (`groups`), in dataset order."
     model.eval()
     n, probs, att = len(data), None, {}
     for g in tqdm(groups, desc="predict sessions", disable=not progress, leave=False):
         with _autocast(device, amp_dtype):
-            out = model.predict_session(SessionFrames(data, g), T=data.T, batch_size=batch_size)
+            out = model.predict_session(SessionFrames(data, g, batch_transform, device), T=data.T, batch_size=batch_size)
         rows, p = torch.as_tensor(g), out.probabilities(model.task).float().cpu()
         if probs is None: probs = torch.empty(n, *p.shape[1:])
         probs[rows] = p
@@ -99,18 +102,20 @@ class Predictions:
 
 def predict(model: nn.Module, data, batch_size: int = 64, device=None, attention: bool = False, amp: bool | None = None,
             num_workers: int | None = None, names: Sequence[str] | None = None, save_to=None, progress: bool = False,
-            session_cache: bool = True) -> Predictions:
+            session_cache: bool = True, batch_transform: Callable[[dict, bool], dict] | None = None) -> Predictions:
     """Predict `data` (a Dataset or DataLoader of BATCHES items) with `model`; optionally save to `save_to` (.npz).
     `session_cache`: evaluate a clip dataset session by session with `model.predict_session` when the model has it
-    (each frame's trunk once; the same outputs, see `session_plan`), else window by window."""
+    (each frame's trunk once; the same outputs, see `session_plan`), else window by window.
+    `batch_transform(batch, False)` runs on each batch on the device (the GPU data path's `GPUAugment`)."""
     dev = default_device(device)
     model.to(dev)
     groups = session_plan(model, data) if session_cache else None
     if groups is not None:
-        r = predict_sessions(model, data, groups, dev, _amp_dtype(dev, amp), attention=attention, batch_size=batch_size, progress=progress)
+        r = predict_sessions(model, data, groups, dev, _amp_dtype(dev, amp), attention=attention, batch_size=batch_size,
+                             progress=progress, batch_transform=batch_transform)
     else:
         loader = make_loader(data, batch_size, train=False, device=dev, num_workers=num_workers)
-        r = predict_loop(model, loader, dev, _amp_dtype(dev, amp), attention=attention, progress=progress)
+        r = predict_loop(model, loader, dev, _amp_dtype(dev, amp), attention=attention, progress=progress, batch_transform=batch_transform)
     p = Predictions(r["probs"], r["targets"], r["indices"], model.task, list(names) if names is not None else None, r["attention"])
     if save_to is not None: p.save(save_to)
     return p
@@ -154,10 +159,12 @@ def cross_validate(model_name: str, index: pd.DataFrame, folds: dict, seeds: Seq
                    epochs: int | None = None, out_dir=None, task: str | None = None, n_classes: int | None = None,
                    weighting: str | None = "recipe", dataset_kind: str | None = None, resume: bool = False,
                    progress: bool = False, device=None, session_cache: bool = True, save_attention: bool = False,
-                   **fit_kwargs) -> CVResult:
+                   batch_transform: Callable[[dict, bool], dict] | None = None, **fit_kwargs) -> CVResult:
     """Subject-exclusive cross-validation of a registry model over `folds` ({k: [test subjects]}) and `seeds`.
     `session_cache`: clip models with `predict_session` evaluate each test session once per frame (see `predict`);
-    `save_attention`: also write the test fold's attention maps to `attention.npz` (needs `out_dir`)."""
+    `save_attention`: also write the test fold's attention maps to `attention.npz` (needs `out_dir`);
+    `batch_transform`: given to `fit` and `predict` (the GPU data path: a `dataset_factory` giving uint8 frames, e.g.
+    `make_dataset(sub, kind, train, augment=keep_uint8)`, and `GPUAugment()`)."""
     from faceattn import models
     if "subject" not in index.columns: raise ValueError("the frame index needs a 'subject' column for subject-exclusive folds")
     all_test = [s for subs in folds.values() for s in subs]
@@ -204,9 +211,9 @@ def cross_validate(model_name: str, index: pd.DataFrame, folds: dict, seeds: Seq
             model = new_model()
             if task == "au": model.prepare(torch.as_tensor(tr_idx[aus].to_numpy()))   # e.g. ABRNet's a_ij from the training fold
             r = fit(model, train_ds, None, recipe=rec, seed=seed, out_dir=run_dir, resume=resume, progress=progress,
-                    device=device, names=names, **loss_kw, **fit_kwargs)
+                    device=device, names=names, batch_transform=batch_transform, **loss_kw, **fit_kwargs)
             p = predict(r.model, test_ds, batch_size=rec.eval_batch_size or 2 * rec.batch_size, device=device, names=names,
-                        attention=save_attention, session_cache=session_cache)
+                        attention=save_attention, session_cache=session_cache, batch_transform=batch_transform)
             if run_dir is not None:
                 Predictions(p.probs, p.targets, p.indices, p.task, p.names).save(run_dir / "predictions.npz")
                 if save_attention: p.save(run_dir / "attention.npz")

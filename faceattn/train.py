@@ -16,7 +16,7 @@ from torch import nn
 from torch.utils.data import DataLoader, Dataset, DistributedSampler, Sampler
 from tqdm.auto import tqdm
 
-from .core import atomic_save_csv, atomic_torch_save, default_device, seed_everything
+from .core import atomic_save_csv, atomic_torch_save, default_device, seed_everything, to_device
 from .losses import classification_loss
 from .metrics import MetricAccumulator
 
@@ -195,12 +195,15 @@ def _autocast(device, dtype):
 
 @torch.no_grad()
 def predict_loop(model: nn.Module, loader, device: torch.device, amp_dtype=None, attention: bool = False,
-                 loss_kwargs: dict | None = None, progress: bool = False, desc: str = "predict") -> dict:
-    "Run `model` in eval mode over `loader`: probabilities, targets, indices (+ attention maps, + mean loss)."
+                 loss_kwargs: dict | None = None, progress: bool = False, desc: str = "predict",
+                 batch_transform: Callable[[dict, bool], dict] | None = None) -> dict:
+    """Run `model` in eval mode over `loader`: probabilities, targets, indices (+ attention maps, + mean loss).
+    `batch_transform(batch, False)` runs on each batch once it is on `device` (e.g. `GPUAugment`'s centre crop)."""
     model.eval()
     probs, targets, indices, att, loss_sum, n = [], [], [], {}, 0.0, 0
     cl = _uses_channels_last(model, device)
     for batch in tqdm(loader, desc=desc, disable=not progress, leave=False):
+        if batch_transform is not None: batch = batch_transform(to_device(batch, device), False)
         with _autocast(device, amp_dtype): out = model(**model_inputs(model, batch, device, cl))
         logits = out.logits.float()
         y = batch["target"].to(device, non_blocking=True)
@@ -321,14 +324,16 @@ def fit(model: nn.Module, train_data, valid_data=None, recipe: str | Recipe = "s
         device=None, out_dir=None, resume: bool = False, progress: bool = True, num_workers: int | None = None,
         amp: bool | None = None, callbacks: Sequence[Callable[[dict], Any]] = (), max_steps: int | None = None,
         names: Sequence[str] | None = None, distributed: bool | None = None, ddp_kwargs: dict | None = None,
-        **recipe_overrides) -> FitResult:
+        batch_transform: Callable[[dict, bool], dict] | None = None, **recipe_overrides) -> FitResult:
     """Train `model` on `train_data` with a paper's `recipe` (every field overridable by keyword).
 
     `au_weight` multiplies each AU's (or class's) loss term, `pos_weight` each AU's positive term.
     `callbacks` are called after every optimiser step with a dict (epoch, step, global_step, loss, ...);
     an exception raised there aborts the run (the last epoch checkpoint stays). `max_steps` ends training
     after that many optimiser steps (the partial epoch is validated and checkpointed). `batch_size` is the
-    global batch: with `world` data-parallel processes each takes `batch_size // world`."""
+    global batch: with `world` data-parallel processes each takes `batch_size // world`.
+    `batch_transform(batch, train)` runs on every batch once it is on the device, before the model sees it: the
+    GPU data path (`faceattn.data.cache.GPUAugment` on uint8 frames) augments there instead of in the loader."""
     rec = get_recipe(recipe, epochs=epochs, batch_size=batch_size, lr=lr, **recipe_overrides)
     rank, world = _dist_info(distributed)
     dev = default_device(device)
@@ -391,6 +396,7 @@ def fit(model: nn.Module, train_data, valid_data=None, recipe: str | Recipe = "s
         sums, n_seen, t0, cur_lr = {}, 0, time.time(), opt.param_groups[0]["lr"]
         bar = tqdm(loader, desc=f"epoch {epoch + 1}/{rec.epochs}", disable=not progress or rank != 0, leave=False)
         for step, batch in enumerate(bar):
+            if batch_transform is not None: batch = batch_transform(to_device(batch, dev), True)
             inputs = model_inputs(model, batch, dev, cl)
             y = batch["target"].to(dev, non_blocking=True)
             with _autocast(dev, amp_dtype):
@@ -429,7 +435,7 @@ def fit(model: nn.Module, train_data, valid_data=None, recipe: str | Recipe = "s
             dist.all_reduce(t); n_seen, sums = t[0].item(), dict(zip(sorted(sums), t[1:].tolist()))
         row = dict(epoch=epoch + 1, lr=cur_lr, steps=global_step, **{f"train_{k}": v / max(n_seen, 1) for k, v in sums.items()})
         if vloader is not None:
-            pred = gather_shards(predict_loop(model, vloader, dev, amp_dtype, loss_kwargs=loss_kw), len(valid_data), world)
+            pred = gather_shards(predict_loop(model, vloader, dev, amp_dtype, loss_kwargs=loss_kw, batch_transform=batch_transform), len(valid_data), world)
             valid_metrics = compute_metrics(model, pred, names)
             row.update(valid_loss=pred["loss"], **_summary("valid_", valid_metrics))
         row["seconds"] = time.time() - t0
@@ -437,7 +443,7 @@ def fit(model: nn.Module, train_data, valid_data=None, recipe: str | Recipe = "s
         if out_dir is not None:
             save_checkpoint(epoch + 1); last_ckpt = ckpt_path
     if valid_metrics is None and vloader is not None and history:   # resumed a finished run: recompute
-        valid_metrics = compute_metrics(model, gather_shards(predict_loop(model, vloader, dev, amp_dtype), len(valid_data), world), names)
+        valid_metrics = compute_metrics(model, gather_shards(predict_loop(model, vloader, dev, amp_dtype, batch_transform=batch_transform), len(valid_data), world), names)
     hist = pd.DataFrame(history)
     paths = dict(out_dir=out_dir, history=hist_path, checkpoint=ckpt_path) if out_dir else {}
     return FitResult(hist, history[-1] if history else {}, valid_metrics, paths, model, rec)

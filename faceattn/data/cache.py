@@ -11,13 +11,13 @@ import numpy as np
 import pandas as pd
 import torch
 
-from ..core import DataFormatError, atomic_write, atomic_write_json, faceattn_home
+from ..core import DataFormatError, atomic_write, atomic_write_json, faceattn_home, to_device
 from .align import REFLECT_49
 from .augment import NORMALIZATION, flip_landmarks
 from .datasets import FrameSource, index_landmarks
 
 # %% auto #0
-__all__ = ['CACHE_VERSION', 'index_hash', 'CacheSource', 'FrameCache', 'keep_uint8', 'to_device', 'gpu_augment']
+__all__ = ['CACHE_VERSION', 'index_hash', 'CacheSource', 'FrameCache', 'keep_uint8', 'gpu_augment', 'GPUAugment']
 
 # %% ../../nbs/04e_cache.ipynb #5bca6e39
 CACHE_VERSION = 1
@@ -115,18 +115,19 @@ def keep_uint8(image, landmarks):
     "Dataset transform for the GPU path: leave frames uint8 (augment later with `gpu_augment`)."
     return image, landmarks
 
-def to_device(batch: dict, device, non_blocking: bool = True) -> dict:
-    "Move every tensor of a batch to `device`."
-    return {k: v.to(device, non_blocking=non_blocking) if torch.is_tensor(v) else v for k, v in batch.items()}
-
 def gpu_augment(images: torch.Tensor, landmarks: torch.Tensor | None = None, train: bool = True,
                 crop: int | None = 176, flip: float = 0.5, normalize="half",
                 generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
-    """Augment a uint8 batch `(B,3,H,W)` on its device: per-sample random `crop` and flip (prob. `flip`) when
-    `train`, centre crop otherwise; returns the normalised float batch and adjusted landmarks `(B,49,2)`."""
-    B, _, H, W = images.shape
-    dev = images.device
-    x = images.float() / 255 if images.dtype == torch.uint8 else images.float()
+    """Augment a uint8 batch of frames `(B,3,H,W)` or clips `(B,T,3,H,W)` on its device: per-sample random `crop`
+    and flip (prob. `flip`) when `train`, centre crop otherwise; the frames of a clip share their crop and flip.
+    Returns the normalised float batch and the adjusted landmarks (`(B,49,2)` or `(B,T,49,2)`)."""
+    if images.ndim not in (4, 5) or images.shape[-3] != 3:
+        raise ValueError(f"gpu_augment: expected frames (B,3,H,W) or clips (B,T,3,H,W), got shape {tuple(images.shape)}")
+    lead, (H, W), B, dev = images.shape[:-3], images.shape[-2:], images.shape[0], images.device
+    x = (images.float() / 255 if images.dtype == torch.uint8 else images.float()).reshape(B, -1, H, W)
+    def per_sample(t, like):                         # (B,*rest) viewed to broadcast against `like` (B,...,*rest)
+        return t.view(B, *[1] * (like.ndim - t.ndim), *t.shape[1:])
+    if crop is not None and crop > min(H, W): raise ValueError(f"gpu_augment: crop {crop} is larger than the frames ({H}x{W})")
     if crop is not None and (crop < H or crop < W):
         if train:
             oy = torch.randint(0, H - crop + 1, (B,), generator=generator).to(dev)
@@ -135,14 +136,31 @@ def gpu_augment(images: torch.Tensor, landmarks: torch.Tensor | None = None, tra
             oy = torch.full((B,), int(round((H - crop) / 2)), device=dev); ox = torch.full((B,), int(round((W - crop) / 2)), device=dev)
         ar = torch.arange(crop, device=dev)
         rows, cols = (oy[:, None] + ar)[:, :, None], (ox[:, None] + ar)[:, None, :]
-        x = x[torch.arange(B, device=dev)[:, None, None], :, rows, cols].permute(0, 3, 1, 2)   # (B,crop,crop,3) -> (B,3,crop,crop)
-        if landmarks is not None: landmarks = landmarks - torch.stack([ox, oy], -1)[:, None, :].to(landmarks)
+        x = x[torch.arange(B, device=dev)[:, None, None], :, rows, cols].permute(0, 3, 1, 2)   # (B,crop,crop,C) -> (B,C,crop,crop)
+        if landmarks is not None: landmarks = landmarks - per_sample(torch.stack([ox, oy], -1), landmarks).to(landmarks)
     if train and flip > 0:
         m = (torch.rand(B, generator=generator) < flip).to(dev)
         x = torch.where(m[:, None, None, None], x.flip(-1), x)
         if landmarks is not None:
-            landmarks = torch.where(m[:, None, None], flip_landmarks(landmarks, x.shape[-1]), landmarks)
+            landmarks = torch.where(per_sample(m, landmarks), flip_landmarks(landmarks, x.shape[-1]), landmarks)
+    x = x.reshape(*lead, 3, *x.shape[-2:])
     if normalize is not None:
         mean, std = NORMALIZATION[normalize] if isinstance(normalize, str) else normalize
         x = (x - x.new_tensor(mean)[:, None, None]) / x.new_tensor(std)[:, None, None]
     return x.contiguous(), landmarks
+
+class GPUAugment:
+    """A batch transform for `fit(batch_transform=...)`, `predict` and `cross_validate`: `gpu_augment` on the batch's
+    uint8 `image` or `clip` (and its `landmarks`), on the device the batch was moved to. Random draws come from
+    torch's global generator, which `fit` seeds and checkpoints, so runs repeat and resume exactly."""
+    keys = ("image", "clip")
+    def __init__(self, crop: int | None = 176, flip: float = 0.5, normalize="half"):
+        self.crop, self.flip, self.normalize = crop, flip, normalize
+
+    def __call__(self, batch: dict, train: bool) -> dict:
+        key = next((k for k in self.keys if k in batch), None)
+        if key is None: raise KeyError(f"GPUAugment augments a batch's 'image' or 'clip'; this batch has keys {sorted(batch)}")
+        x, lm = gpu_augment(batch[key], batch.get("landmarks"), train, self.crop, self.flip, self.normalize)
+        return {**batch, key: x, **({"landmarks": lm} if lm is not None else {})}
+
+    def __repr__(self): return f"GPUAugment(crop={self.crop}, flip={self.flip}, normalize={self.normalize!r})"
