@@ -39,15 +39,20 @@ def _md(df: pd.DataFrame, index: bool = True) -> str:
     return "\n".join(["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + ["| " + " | ".join(r) + " |" for r in rows])
 
 
+def _kept(meta: dict) -> str:
+    "Which tables come from earlier runs (each table's own run: `meta['runs']`)."
+    earlier = {}
+    for name, r in sorted(meta.get("runs", {}).items()):
+        if (r.get("date"), r.get("commit")) != (meta["date"], meta["commit"]): earlier.setdefault((r.get("date"), r.get("commit")), []).append(name)
+    return "".join(f" Kept from the run of {d} (commit {c}): {', '.join(names)}." for (d, c), names in sorted(earlier.items(), key=str))
+
+
 def summary(tables: dict, meta: dict) -> str:
     "summary.md: the targets, the loader verdict and the estimate, from the tables of this run."
     out = [f"# faceattn benchmarks · {meta['device']}",
            f"{meta['date']} · {meta['cpu']} · {meta['cpus']} CPUs · torch {meta['torch']} · {meta['threads']} threads · "
            f"commit {meta['commit']} · load average before {meta['load_before']}, after {meta['load_after']}",
-           "Ratios are measured side by side in one interleaved run (medians); see nbs/08_bench.ipynb."
-           + (" Kept from the run of {date} (commit {commit}): {t}.".format(t=", ".join(meta["kept_from_earlier_run"]["tables"]),
-                                                                          **meta["kept_from_earlier_run"])
-              if "kept_from_earlier_run" in meta else ""),
+           "Ratios are measured side by side in one interleaved run (medians); see nbs/08_bench.ipynb." + _kept(meta),
            "## The issue's targets", _md(bench.check_targets(tables), index=False)]
     if "data" in tables: out += ["## Data path", bench.loader_verdict(tables["data"]), _md(tables["data"], index=False)]
     for name, title in (("models", "Step time of every model relative to ResNet-18"), ("satnet", "SAT-Net per evaluated frame"),
@@ -87,18 +92,22 @@ def main():
     kept = bench.load_results(out) if out.exists() else {"meta": {}}   # tables not re-run this time stay in the summary
     old_meta = kept.pop("meta")
     tables = {k: v for k, v in kept.items() if k not in a.only and not (k == "quick_wall_times" and a.quick_out)}
-    if tables: meta["kept_from_earlier_run"] = dict(tables=sorted(tables), date=old_meta.get("date"), commit=old_meta.get("commit"))
+    runs = dict(old_meta.get("runs", {}))            # each table's own run (date, commit), carried across partial re-runs
+    for k in kept: runs.setdefault(k, dict(date=old_meta.get("date"), commit=old_meta.get("commit")))
+    meta["runs"] = {k: runs[k] for k in tables}
     meta["seconds"].update({k: v for k, v in old_meta.get("seconds", {}).items() if k in tables})
     for name in a.only:
         t0 = time.time(); df = jobs[name]()
         meta["seconds"][name] = round(time.time() - t0, 1)
         tables[name] = df
+        meta["runs"][name] = dict(date=meta["date"], commit=meta["commit"])
         bench._print(df, f"{name} ({meta['seconds'][name]:.0f} s, load {os.getloadavg()[0]:.1f}) {getattr(df, 'attrs', {})}")
         if name == "data": print(bench.loader_verdict(df))
         atomic_save_csv(df, out / f"{name}.csv", index=True)
         print(flush=True)
     if a.quick_out:
         tables["quick_wall_times"] = bench.wall_times(a.quick_out).set_index("notebook")
+        meta["runs"]["quick_wall_times"] = dict(date=meta["date"], commit=meta["commit"], source=str(a.quick_out))
         atomic_save_csv(tables["quick_wall_times"], out / "quick_wall_times.csv", index=True)
     meta["load_after"] = [round(x, 2) for x in os.getloadavg()]
     atomic_write_json(out / "meta.json", meta)
