@@ -203,9 +203,9 @@ class CBAMAttention(BlockAttention):
     def forward(self, x: Tensor) -> Tensor:
         B, with_index = x.shape[0], torch.is_grad_enabled()      # indices only when a backward pass may follow
         avg, mx = _SpatialPool.apply(x, with_index)
-        ca = torch.sigmoid(self.mlp(torch.cat([avg, mx])).view(2, B, -1).sum(0))   # one MLP call on [avg; max]
+        ca = torch.sigmoid(self.mlp(torch.cat([avg, mx])).view(2, B, -1).sum(0)).to(x.dtype)   # one MLP call on [avg; max]
         pooled = _ChannelPool.apply(x, ca, with_index).contiguous(memory_format=torch.channels_last)  # oneDNN's 2->1 conv is 2x faster so
-        sa = torch.sigmoid(self.spatial_bn(self.spatial(pooled)))
+        sa = torch.sigmoid(self.spatial_bn(self.spatial(pooled))).to(x.dtype)   # the functions' matmuls need one dtype (autocast)
         self.keep(channel=ca, spatial=sa)
         return _Gate.apply(x, ca, sa)
 
