@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_bench.ipynb #2e2b163f
 from __future__ import annotations
-import math, os, statistics, sys, time
+import argparse, math, os, statistics, sys, time
 from pathlib import Path
 from dataclasses import dataclass, asdict
 from typing import Callable
@@ -16,15 +16,15 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from . import models
 from .core import default_device, seed_everything, to_device
-from .cli import subcommand, arg
+from .cli import CLIError, subcommand, arg, fraction, nonnegative_int, positive_int
 from .losses import classification_loss
 
 # %% auto #0
 __all__ = ['PLANS', 'BENCH_TARGETS', 'build', 'make_step', 'interleaved_times', 'bench_models', 'forward_flops',
            'ReproductionPlan', 'reproduction_estimate', 'profile_step', 'satnet_naive', 'bench_satnet',
            'SeparatePAttNets', 'separate_pattnets', 'folded_pattnet_forward', 'bench_pattnet', 'bench_data',
-           'loader_verdict', 'wall_times', 'plot_wall_times', 'gpu_throughput', 'loader_ratio', 'check_targets',
-           'load_results']
+           'loader_verdict', 'wall_times', 'plot_wall_times', 'gpu_throughput', 'device_name', 'loader_ratio',
+           'check_targets', 'load_results']
 
 # %% ../nbs/08_bench.ipynb #9a5c3424
 def build(name: str, n_classes: int = 12, image_size: int | None = None, **options) -> models.FaceModel:
@@ -413,34 +413,79 @@ def _print(df, title):
 
 _WHAT = ("models", "satnet", "pattnet", "data", "estimate", "gpu")
 
+def device_name(s: str) -> str:
+    "argparse type: `cpu`, `cuda`, `cuda:N` or `mps`."
+    try: d = torch.device(s)
+    except (RuntimeError, ValueError): d = None
+    if d is None or d.type not in ("cpu", "cuda", "mps"): raise argparse.ArgumentTypeError(f"expected cpu, cuda, cuda:N or mps, got {s!r}")
+    return s
+
+def _given(value, default):
+    "`value` unless it was not given (0 is a value, and rejected by the argument's type, not replaced)."
+    return default if value is None else value
+
+def _check_models(names) -> None:
+    unknown = [n for n in names or [] if n not in models.names()]
+    if unknown: raise CLIError(f"--models: unknown model(s) {unknown}; known: {', '.join(models.names())}")
+
+def _read_measured(path) -> dict:
+    "`--measured CSV` (written by `bench gpu`) → {model: train images/s}; an error naming the file otherwise."
+    from faceattn.core import DataFormatError
+    try: m = pd.read_csv(path)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
+        raise DataFormatError(path, "a CSV table written by `faceattn bench gpu`", got=str(e).splitlines()[0]) from None
+    missing = [c for c in ("model", "train_images_per_s") if c not in m.columns]
+    if missing: raise DataFormatError(path, "columns model, train_images_per_s (from `faceattn bench gpu`)", got=f"missing {missing}")
+    rate = pd.to_numeric(m.train_images_per_s, errors="coerce")
+    bad = rate.isna() | ~(rate > 0)
+    if bad.any():
+        i = int(bad.to_numpy().argmax())
+        raise DataFormatError(path, "a positive number in column train_images_per_s", line=i + 2, got=str(m.train_images_per_s.iloc[i]))
+    return dict(zip(m.model, rate))
+
+def _save_table(df: pd.DataFrame, path, what: str) -> None:
+    "Write `df` as CSV to `path`, replacing an existing file only when it holds the same benchmark's table (same header)."
+    from faceattn.core import atomic_save_csv
+    path = Path(path)
+    if path.exists():
+        with open(path, errors="replace") as f: head = f.readline().rstrip("\r\n")
+        if head != ",".join(map(str, df.columns)):
+            raise CLIError(f"--out {path}: exists and is not a `faceattn bench {what}` table (its header differs); "
+                           "refusing to overwrite it: choose another file")
+    atomic_save_csv(df, path)
+
 @subcommand("bench", help="benchmarks: models | satnet | pattnet | data | estimate | gpu (ratios measured side by side in one run)", args=[
     arg("what", choices=_WHAT, help="which benchmark"),
     arg("--models", nargs="+", help="models (default: every registry model; bench gpu: the papers' models)"),
-    arg("--batch-size", type=int), arg("--image-size", type=int), arg("--repeats", type=int, default=5),
-    arg("--device", help="cpu or cuda (default: cuda when present; bench gpu: cuda)"),
-    arg("--frames", type=int, default=64, help="satnet: frames of the session; data: frames per session"),
-    arg("--T", type=int, default=16, help="satnet: clip length"),
-    arg("--patch-size", type=int, default=100), arg("--workers", type=int, nargs="+", default=[0, 1, 2]),
-    arg("--utilisation", type=float, default=0.25), arg("--measured", metavar="CSV", help="estimate: images/s from `bench gpu`"),
-    arg("--out", metavar="CSV", help="also write the table as CSV (bench gpu: default gpu_throughput.csv)")])
+    arg("--batch-size", type=positive_int), arg("--image-size", type=positive_int), arg("--repeats", type=positive_int, default=5),
+    arg("--device", type=device_name, help="cpu or cuda (default: cuda when present; bench gpu: cuda)"),
+    arg("--frames", type=positive_int, default=64, help="satnet: frames of the session; data: frames per session"),
+    arg("--T", type=positive_int, default=16, help="satnet: clip length"),
+    arg("--patch-size", type=positive_int, default=100), arg("--workers", type=nonnegative_int, nargs="+", default=[0, 1, 2]),
+    arg("--utilisation", type=fraction, default=0.25, help="estimate: fraction of the peak FLOP/s reached, in (0, 1]"),
+    arg("--measured", metavar="CSV", help="estimate: images/s from `bench gpu`"),
+    arg("--out", metavar="CSV", help="also write the table as CSV (bench gpu: default gpu_throughput.csv); "
+                                     "an existing file is replaced only when it is a table of the same benchmark")])
 def _bench_cli(args):
     w, dev = args.what, args.device
+    _check_models(args.models)
+    if dev is not None and w != "gpu" and torch.device(dev).type == "cuda" and not torch.cuda.is_available():
+        raise CLIError(f"--device {dev}: CUDA is not available on this machine")
     if w == "models":
-        df = bench_models(args.models, batch_size=args.batch_size or 8, image_size=args.image_size or 128, repeats=args.repeats, device=dev)
+        df = bench_models(args.models, batch_size=_given(args.batch_size, 8), image_size=_given(args.image_size, 128), repeats=args.repeats, device=dev)
         title = f"train/eval step vs resnet18, {df.attrs}"
     elif w == "satnet":
-        df = bench_satnet(args.frames, image_size=args.image_size or 128, T=args.T, batch_size=args.batch_size or 8, repeats=args.repeats, device=dev)
+        df = bench_satnet(args.frames, image_size=_given(args.image_size, 128), T=args.T, batch_size=_given(args.batch_size, 8), repeats=args.repeats, device=dev)
         title = f"SAT-Net per evaluated frame, {df.attrs}"
     elif w == "pattnet":
-        df = bench_pattnet(args.batch_size or 4, args.patch_size, repeats=args.repeats, device=dev)
+        df = bench_pattnet(_given(args.batch_size, 4), args.patch_size, repeats=args.repeats, device=dev)
         title = f"PAttNet train step, {df.attrs}"
     elif w == "data":
-        df = bench_data(frames_per_session=args.frames, image_size=args.image_size or 128, batch_size=args.batch_size or 16, workers=tuple(args.workers), device=dev)
+        df = bench_data(frames_per_session=args.frames, image_size=_given(args.image_size, 128), batch_size=_given(args.batch_size, 16),
+                        workers=tuple(args.workers), device=dev)
         title = f"data path ({os.cpu_count()} CPUs): {loader_verdict(df)}"
     elif w == "estimate":
-        measured = None
-        if args.measured:
-            m = pd.read_csv(args.measured); measured = dict(zip(m.model, m.train_images_per_s))
+        measured = _read_measured(args.measured) if args.measured else None
         df = reproduction_estimate(utilisation=args.utilisation, measured=measured)
         title = "full 3-fold BP4D reproduction on one H100"
     else:
@@ -448,13 +493,11 @@ def _bench_cli(args):
         if torch.device(dev).type == "cuda" and not torch.cuda.is_available():
             print("faceattn bench gpu: no CUDA GPU on this machine (use --device cpu to measure the CPU instead)", file=sys.stderr); return 1
         names = args.models or [p.model for p in PLANS] + ["senet18", "cbam18"]
-        df = gpu_throughput(names, batch_size=args.batch_size or 64, image_size=args.image_size or 224, repeats=args.repeats,
-                            device=dev, csv=args.out or "gpu_throughput.csv")
+        df = gpu_throughput(names, batch_size=_given(args.batch_size, 64), image_size=_given(args.image_size, 224), repeats=args.repeats, device=dev)
         title = f"images/s, written to {args.out or 'gpu_throughput.csv'}"
     _print(df, title)
-    if args.out and w != "gpu":
-        from faceattn.core import atomic_save_csv
-        atomic_save_csv(df.reset_index() if df.index.name else df, args.out)
+    out = args.out or ("gpu_throughput.csv" if w == "gpu" else None)
+    if out: _save_table(df.reset_index() if df.index.name else df, out, w)
     return 0
 
 # %% ../nbs/08_bench.ipynb #6e7e0a3b

@@ -4,13 +4,14 @@
 
 # %% ../nbs/09c_cli.ipynb #0c85ae89
 from __future__ import annotations
-import argparse, importlib, importlib.util, os, sys
+import argparse, importlib, importlib.util, math, os, sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 # %% auto #0
-__all__ = ['COMMANDS', 'BUILTIN', 'PLUGIN_MODULES', 'Command', 'arg', 'subcommand', 'load_plugins', 'build_parser', 'main']
+__all__ = ['COMMANDS', 'BUILTIN', 'PLUGIN_MODULES', 'positive_int', 'nonnegative_int', 'positive_float', 'fraction', 'Command',
+           'CLIError', 'arg', 'subcommand', 'load_plugins', 'build_parser', 'main']
 
 # %% ../nbs/09c_cli.ipynb #c36956ed
 @dataclass
@@ -27,6 +28,24 @@ COMMANDS: dict[str, Command] = {}
 BUILTIN = ("reproduce", "report", "profiles")
 PLUGIN_MODULES = ["faceattn.manifests", "faceattn.data.synthau", "faceattn.data.index", "faceattn.data.cache",
                   "faceattn.train", "faceattn.evaluate", "faceattn.distributed", "faceattn.bench", "faceattn.viz"]
+
+class CLIError(Exception):
+    "A usage error found after parsing (a bad `-p`, an unusable `--out`, an unknown model): `main` prints one line and exits 2."
+
+def _number(kind, test, what):
+    "An argparse type: `kind(s)` that passes `test`, else a one-line `ArgumentTypeError` saying `what` was expected."
+    def convert(s: str):
+        try: v = kind(s)
+        except ValueError: v = None
+        if v is None or not test(v): raise argparse.ArgumentTypeError(f"expected {what}, got {s!r}")
+        return v
+    convert.__name__ = what
+    return convert
+
+positive_int = _number(int, lambda v: v >= 1, "a positive integer")
+nonnegative_int = _number(int, lambda v: v >= 0, "an integer >= 0")
+positive_float = _number(float, lambda v: math.isfinite(v) and v > 0, "a positive number")
+fraction = _number(float, lambda v: 0 < v <= 1, "a fraction in (0, 1]")
 
 def arg(*flags, **kwargs) -> tuple:
     "One argparse argument for `subcommand(args=[...])`: `arg('--jobs', type=int)`."
@@ -55,25 +74,37 @@ def load_plugins(modules=None) -> dict[str, str]:
 
 # %% ../nbs/09c_cli.ipynb #119d68ad
 def _param(kv):
+    "`-p KEY VALUE` → (key, value parsed as YAML): `-p epochs 1` → 1, `-p folds [1,2]` → [1, 2], `-p dataset bp4d` → 'bp4d'."
     import yaml
     k, v = kv
-    if not k.isidentifier(): raise argparse.ArgumentTypeError(f"-p {k}: not a valid parameter name")
-    return k, yaml.safe_load(v)   # `-p epochs 1` → 1, `-p folds [1,2]` → [1, 2], `-p dataset bp4d` → 'bp4d'
+    if not k.isidentifier(): raise CLIError(f"-p {k} {v}: {k!r} is not a valid parameter name")
+    try: return k, yaml.safe_load(v)
+    except yaml.YAMLError as e:
+        raise CLIError(f"-p {k} {v}: not a valid YAML value ({str(e).splitlines()[0]})") from None
+
+def _writable_folder(path, flag: str) -> Path:
+    "`path` as a folder we can create or write into, else `CLIError` naming the flag and the folder in the way."
+    p = Path(path).expanduser().absolute()
+    first = next(a for a in [p, *p.parents] if a.exists())
+    if not first.is_dir(): raise CLIError(f"{flag} {path}: {first} is not a folder")
+    if not os.access(first, os.W_OK | os.X_OK): raise CLIError(f"{flag} {path}: {first} is not writable")
+    return p
 
 @subcommand("reproduce", help="run the reproduction notebooks with papermill under a profile", args=[
     arg("--profile", default="quick", help="bundled profile name (see `faceattn profiles`) or path to a YAML file"),
     arg("--only", nargs="+", action="extend", metavar="NAME", help="only notebooks whose name matches (glob or substring)"),
-    arg("--jobs", type=int, help="notebooks run at once (default: 1 per 4 CPU cores, 1 per GPU on CUDA)"),
+    arg("--jobs", type=positive_int, help="notebooks run at once (default: 1 per 4 CPU cores, 1 per GPU on CUDA)"),
     arg("--force", action="store_true", help="rerun notebooks whose inputs did not change"),
     arg("--out", default="reproduce_out", metavar="DIR", help="output folder (default: reproduce_out)"),
     arg("--data-root", metavar="DIR", help="folder with the licensed datasets (overrides the profile and $FACEATTN_DATA)"),
-    arg("--timeout", type=float, metavar="S", help="seconds per notebook"),
+    arg("--timeout", type=positive_float, metavar="S", help="seconds per notebook"),
     arg("-p", "--param", nargs=2, action="append", default=[], metavar=("KEY", "VALUE"), help="override a parameter (YAML value)"),
     arg("--nbs", metavar="DIR", help="folder of the notebooks (default: nbs/repro)"),
     arg("--no-report", action="store_true", help="do not write report.md/report.html")])
 def _reproduce_cli(args):
     from faceattn.reproduce import reproduce
     params = dict(_param(kv) for kv in args.param)
+    _writable_folder(args.out, "--out")
     res = reproduce(args.profile, args.only, out_dir=args.out, jobs=args.jobs, force=args.force, timeout=args.timeout,
                     parameters=params, data_root=args.data_root, nbs_dir=args.nbs, write_report=not args.no_report)
     return 1 if res.status.isin(["failed", "timeout"]).any() else 0
@@ -106,9 +137,14 @@ def _profiles_cli(args):
     for nb in nbs: print(f"#   {nb.stem}: {R.notebook_parameters(prof, nb.stem)}")
 
 # %% ../nbs/09c_cli.ipynb #29e3951d
+class _Parser(argparse.ArgumentParser):
+    "argparse, with a usage error in one line (`faceattn bench: error: argument --repeats: ...`) and exit code 2."
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} -h`)\n")
+
 def build_parser() -> argparse.ArgumentParser:
     "The argparse parser with one subparser per registered command."
-    p = argparse.ArgumentParser(prog="faceattn", description="faceattn: attention for facial action unit detection; "
+    p = _Parser(prog="faceattn", description="faceattn: attention for facial action unit detection; "
                                 "reproduction of SMA-Net, ABRNet, SAT-Net and PAttNet.")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for c in COMMANDS.values():
@@ -127,6 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     cmd = getattr(args, "_command", None)
     if cmd is None: parser.print_help(); return 2
     try: rc = cmd.handler(args)
-    except (ValueError, FileNotFoundError) as e:   # ProfileError, DataFormatError, missing files: a clear message, no traceback
-        print(f"faceattn {cmd.name}: error: {e}", file=sys.stderr); return 2
+    # CLIError, ProfileError, DataFormatError, ReproduceError, missing or unwritable files, a full disk: a clear message
+    # naming the file, no traceback
+    except (CLIError, ValueError, OSError) as e:
+        print(f"faceattn {cmd.name}: error: {e}", file=sys.stderr)
+        return 2
     return int(rc or 0)

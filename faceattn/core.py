@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #808e5873
 from __future__ import annotations
-import contextlib, json, os, random, tempfile
+import contextlib, json, os, random, stat, sys, tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -12,8 +12,9 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['DATA_ENV', 'seed_everything', 'default_device', 'to_device', 'data_root', 'atomic_write', 'atomic_write_text',
-           'atomic_write_json', 'atomic_save_csv', 'atomic_torch_save', 'DataFormatError', 'faceattn_home']
+__all__ = ['DATA_ENV', 'seed_everything', 'default_device', 'to_device', 'data_root', 'creation_mode', 'atomic_write',
+           'atomic_write_text', 'atomic_write_json', 'atomic_save_csv', 'atomic_torch_save', 'DataFormatError',
+           'faceattn_home']
 
 # %% ../nbs/00_core.ipynb #ebed5366
 def seed_everything(seed: int, deterministic: bool = False) -> int:
@@ -64,16 +65,33 @@ def data_root(root: str | os.PathLike | None = None, *, must_exist: bool = True)
                             f"\nPass root=... or set {DATA_ENV}=/path/to/data.")
 
 # %% ../nbs/00_core.ipynb #1250a4ed
+def _umask() -> int:
+    "The process umask, read without changing it where `/proc` allows (setting it twice is racy in threads)."
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"): return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+def creation_mode(directory: bool = False) -> int:
+    "Mode of a new file (`0o666 & ~umask`) or folder (`0o777 & ~umask`), as `open()` / `mkdir()` create them."
+    return (0o777 if directory else 0o666) & ~_umask()
+
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[Any]:
-    "Open a temporary file next to `path`; on success rename it over `path`, on error remove it."
+    """Open a temporary file next to `path`; on success give it the mode `open()` would and rename it over `path`;
+    on any error (ENOSPC included) remove it and leave `path` untouched."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    final_mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else creation_mode()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding) as f:
             yield f
-            f.flush(); os.fsync(f.fileno())
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, final_mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError): os.unlink(tmp)
@@ -86,7 +104,9 @@ def atomic_write_text(path, text: str) -> Path:
 
 def atomic_write_json(path, obj, **kwargs) -> Path:
     "Write `obj` as indented JSON to `path` atomically."
-    with atomic_write(path) as f: json.dump(obj, f, indent=2, default=str, **kwargs); f.write("\n")
+    with atomic_write(path) as f:
+        json.dump(obj, f, indent=2, default=str, **kwargs)
+        f.write("\n")
     return Path(path)
 
 def atomic_save_csv(df, path, **kwargs) -> Path:

@@ -4,7 +4,7 @@
 
 # %% ../nbs/07c_evaluate.ipynb #80f22902
 from __future__ import annotations
-import importlib.util, json, re, sys, warnings
+import dataclasses, importlib.util, json, re, sys, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -15,13 +15,15 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from .core import atomic_write, atomic_save_csv, atomic_write_json, default_device
+from .core import DataFormatError, atomic_write, atomic_save_csv, atomic_write_json, default_device
 from .metrics import tidy, cross_fold_summary
-from .train import (fit, get_recipe, make_loader, predict_loop, compute_metrics, _amp_dtype, _autocast, Recipe)
+from .train import (fit, get_recipe, make_loader, predict_loop, compute_metrics, _amp_dtype, _autocast, Recipe,
+                            ConfigMismatchError, dataset_names, index_identity, recipe_identity)
 
 # %% auto #0
 __all__ = ['session_groups', 'session_windows', 'session_plan', 'SessionFrames', 'predict_sessions', 'Predictions', 'predict',
-           'evaluate', 'fold_loss_weights', 'CVResult', 'summarize_cv', 'cross_validate']
+           'evaluate', 'fold_loss_weights', 'CVResult', 'summarize_cv', 'cv_run_config', 'check_run_config',
+           'cross_validate']
 
 # %% ../nbs/07c_evaluate.ipynb #0cce74b2
 def session_groups(index: pd.DataFrame) -> list[np.ndarray]:
@@ -116,6 +118,7 @@ def predict(model: nn.Module, data, batch_size: int = 64, device=None, attention
     else:
         loader = make_loader(data, batch_size, train=False, device=dev, num_workers=num_workers)
         r = predict_loop(model, loader, dev, _amp_dtype(dev, amp), attention=attention, progress=progress, batch_transform=batch_transform)
+    if names is None: names = dataset_names(data, model)                # AU1, AU2, ... from the dataset, not positions
     p = Predictions(r["probs"], r["targets"], r["indices"], model.task, list(names) if names is not None else None, r["attention"])
     if save_to is not None: p.save(save_to)
     return p
@@ -124,7 +127,7 @@ def evaluate(model: nn.Module, data, batch_size: int = 64, device=None, names: S
              auc: bool = True, **kwargs) -> dict:
     "Metrics of `model` on `data` (pooled over the whole dataset): see `faceattn.metrics.au_metrics` / `fer_metrics`."
     p = predict(model, data, batch_size, device, names=names, **kwargs)
-    return compute_metrics(model, dict(probs=p.probs, targets=p.targets), names, auc=auc)
+    return compute_metrics(model, dict(probs=p.probs, targets=p.targets), p.names, auc=auc)
 
 # %% ../nbs/07c_evaluate.ipynb #b097df0a
 def fold_loss_weights(targets, weighting: str = "weight") -> np.ndarray:
@@ -153,6 +156,24 @@ def summarize_cv(results: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     s = per_seed.groupby(keys, sort=False).value.agg(mean="mean", std="std", n_seeds="count").reset_index()
     s["text"] = [f"{m:.4f} ± {sd:.4f}" if np.isfinite(sd) else f"{m:.4f}" for m, sd in zip(s["mean"], s["std"])]
     return per_seed, s
+
+def cv_run_config(model_name: str, model_options: dict | None, n_classes: int, task: str, rec: Recipe, seed: int, fold,
+                  test_subjects, train_index: pd.DataFrame, test_index: pd.DataFrame, loss_kw: dict, max_steps: int | None = None) -> dict:
+    """What identifies one cross-validation run (recorded in its `run.json`): model and options, the recipe after every
+    override (epochs, lr, batch size, ...), seed, fold and its subjects, the training and test rows, loss weights, `max_steps`."""
+    cfg = dict(model=model_name, model_options=model_options or {}, n_classes=n_classes, task=task, recipe=recipe_identity(rec),
+               seed=seed, fold=str(fold), test_subjects=[str(s) for s in test_subjects], train=index_identity(train_index),
+               test=index_identity(test_index), loss={kk: np.asarray(v, dtype=np.float64).tolist() for kk, v in loss_kw.items()},
+               max_steps=max_steps)
+    return json.loads(json.dumps(cfg, default=str))
+
+def check_run_config(path, config: dict) -> None:
+    "A finished run is reused only if its `run.json` records this configuration; else `ConfigMismatchError` names the differences."
+    path = Path(path)
+    try: recorded = json.loads(path.read_text())
+    except (OSError, ValueError) as e: raise DataFormatError(path, "the JSON run description cross_validate writes", got=str(e)[:200]) from e
+    old = recorded.get("config", {}) if isinstance(recorded, dict) else {}
+    if old != config: raise ConfigMismatchError(path, old, config)
 
 def cross_validate(model_name: str, index: pd.DataFrame, folds: dict, seeds: Sequence[int] = (0,),
                    recipe: str | Recipe = "smanet", dataset_factory: Callable | None = None, model_options: dict | None = None,
@@ -189,6 +210,8 @@ def cross_validate(model_name: str, index: pd.DataFrame, folds: dict, seeds: Seq
         kind = dataset_kind or ("fer" if task == "fer" else "clip" if "clip" in keys else "patch" if "patches" in keys else "frame")
         dataset_factory = lambda sub, train: make_dataset(sub, kind, train=train)
     rec = get_recipe(recipe, epochs=epochs)
+    recipe_fields = {f.name for f in dataclasses.fields(Recipe)}
+    effective = get_recipe(rec, **{kk: v for kk, v in fit_kwargs.items() if kk in recipe_fields})   # what fit will use
     weighting = rec.weighting if weighting == "recipe" else weighting
     root = Path(out_dir) / model_name if out_dir is not None else None
     subj = index.subject.astype(str)
@@ -203,15 +226,19 @@ def cross_validate(model_name: str, index: pd.DataFrame, folds: dict, seeds: Seq
         train_ds, test_ds = None, None
         for seed in seeds:
             run_dir = root / f"fold{k}_seed{seed}" if root is not None else None
+            config = cv_run_config(model_name, model_options, n_classes, task, effective, seed, k, test_subjects, tr_idx, te_idx,
+                                   loss_kw, fit_kwargs.get("max_steps"))
             done = run_dir is not None and (run_dir / "metrics.csv").exists() and (not save_attention or (run_dir / "attention.npz").exists())
             if resume and done:
+                check_run_config(run_dir / "run.json", config)
                 rows.append(pd.read_csv(run_dir / "metrics.csv")); continue
             if train_ds is None: train_ds, test_ds = dataset_factory(tr_idx, True), dataset_factory(te_idx, False)
             torch.manual_seed(seed)
             model = new_model()
             if task == "au": model.prepare(torch.as_tensor(tr_idx[aus].to_numpy()))   # e.g. ABRNet's a_ij from the training fold
             r = fit(model, train_ds, None, recipe=rec, seed=seed, out_dir=run_dir, resume=resume, progress=progress,
-                    device=device, names=names, batch_transform=batch_transform, **loss_kw, **fit_kwargs)
+                    device=device, names=names, batch_transform=batch_transform,
+                    identity=dict(model_options=config["model_options"], fold=config["fold"]), **loss_kw, **fit_kwargs)
             p = predict(r.model, test_ds, batch_size=rec.eval_batch_size or 2 * rec.batch_size, device=device, names=names,
                         attention=save_attention, session_cache=session_cache, batch_transform=batch_transform)
             if run_dir is not None:
@@ -222,7 +249,8 @@ def cross_validate(model_name: str, index: pd.DataFrame, folds: dict, seeds: Seq
             if run_dir is not None:
                 atomic_write_json(run_dir / "run.json", dict(model=model_name, fold=k, seed=seed, recipe=rec.name,
                                   test_subjects=[str(s) for s in test_subjects], n_train=len(tr_idx), n_test=len(te_idx),
-                                  model_options=model_options or {}, **{kk: v.tolist() for kk, v in loss_kw.items()}))
+                                  model_options=model_options or {}, **{kk: v.tolist() for kk, v in loss_kw.items()},
+                                  config=config))
                 atomic_save_csv(t, run_dir / "metrics.csv")
             rows.append(t)
     results = pd.concat(rows, ignore_index=True)

@@ -13,11 +13,13 @@ import numpy as np
 import pandas as pd
 
 from . import manifests
+from . import results as fa_results   # the one aggregation, bars and claims (notebook 07e)
 from .core import atomic_save_csv, atomic_write_json, data_root as resolve_root, faceattn_home
 
 # %% auto #0
-__all__ = ['REAL_FOLDERS', 'SYNTHAU_TREES', 'LOADERS', 'CHANCE', 'RESULT_COLUMNS', 'Data', 'load_data', 'Method', 'model_options',
-           'run_methods', 'always_positive', 'paper_results', 'summarise', 'side_by_side', 'write_results']
+__all__ = ['REAL_FOLDERS', 'SYNTHAU_TREES', 'LOADERS', 'CHANCE', 'RESULT_COLUMNS', 'DID_NOT_LEARN', 'Data', 'load_data', 'Method',
+           'model_options', 'run_methods', 'always_positive', 'paper_results', 'summarise', 'side_by_side',
+           'write_results']
 
 # %% ../nbs/09_experiment.ipynb #a11e6ffd
 REAL_FOLDERS = {"bp4d": "BP4D", "disfa": "DISFA", "disfa_plus": "DISFA+", "bp4d_plus": "BP4D+",
@@ -130,7 +132,7 @@ def run_methods(data: Data, methods: dict[str, Method], *, folds: Sequence[int] 
     if chance and data.task != "fer": frames.append(always_positive(data, chosen, seeds))
     return pd.concat(frames, ignore_index=True)
 
-CHANCE = "Always positive (chance)"
+CHANCE = fa_results.CHANCE   # "Always positive (chance)"; defined once, in faceattn.results
 
 def always_positive(data: Data, folds: dict, seeds: Sequence[int] = (0,)) -> pd.DataFrame:
     """F1 of predicting every AU present in every test frame, per fold and AU: `2p/(1+p)`, p = the share of positives
@@ -178,18 +180,23 @@ def paper_results(runs: pd.DataFrame, paper: str, table: str, data: Data, settin
     return out[RESULT_COLUMNS].reset_index(drop=True)
 
 def summarise(results: pd.DataFrame) -> pd.DataFrame:
-    "Mean over folds per seed, then mean ± std over seeds, per (method, setting, au, metric)."
-    keys = ["paper", "table", "dataset", "method", "setting", "au", "metric"]
-    per_seed = results.groupby(keys + ["seed"], dropna=False).value.mean().reset_index()
-    s = per_seed.groupby(keys, dropna=False).value.agg(mean="mean", std="std", n_seeds="count").reset_index()
-    s["text"] = [f"{m:.1f}" + (f" ± {sd:.1f}" if n > 1 and np.isfinite(sd) else "") for m, sd, n in zip(s["mean"], s["std"], s.n_seeds)]
-    return s
+    """Mean over folds per seed, then mean ± sample std over seeds, per (paper, table, dataset, method, setting, au, metric):
+    `faceattn.results.aggregate`, the same numbers and text the report prints; `learned` = beat its bar (NA: no bar)."""
+    return fa_results.aggregate(results)
+
+DID_NOT_LEARN = " (did not learn)"
 
 def side_by_side(results: pd.DataFrame, paper: str, table: str, metric: str = "f1", reported_methods: Sequence[str] | None = None,
                  reported_dataset: str | None = None, column: str = "method") -> pd.DataFrame:
     """One table: rows = AUs (+ avg), columns = the paper's reported methods ('reported · X') and ours
-    ('ours · <method> · <dataset actually used>'), ours as mean ± std over seeds."""
-    ours = summarise(results[(results.paper == paper) & (results.table == str(table)) & (results.metric == metric)])
+    ('ours · <method> · <dataset actually used>'), ours as mean ± std over seeds (`summarise`). A method whose average
+    does not beat its bar (the chance rows' F1 when present, AUC 50; `faceattn.results.learned_table`) has
+    ' (did not learn)' after its avg."""
+    r = fa_results.normalise(results)
+    ours = summarise(r[(r.paper == paper) & (r.table == str(table))])
+    ours = ours[ours.metric == metric]
+    failed = ours.learned.eq(False).fillna(False).astype(bool) & ours.au.isin(["avg", ""])
+    ours = ours.assign(text=ours.text.astype(str).where(~failed, ours.text.astype(str) + DID_NOT_LEARN))   # empty frames: object dtype
     ours = ours.assign(col=lambda d: "ours · " + d[column].astype(str) + " · " + d.dataset)
     wide = ours.pivot_table(index="au", columns="col", values="text", aggfunc="first")
     rep = manifests.reported(paper, table=str(table))

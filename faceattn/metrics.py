@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['AU_ROW_METRICS', 'binary_counts', 'f1_from_counts', 'binary_auc', 'au_metrics', 'fer_metrics_from_confusion',
-           'fer_metrics', 'MetricAccumulator', 'tidy', 'cross_fold_summary']
+__all__ = ['AU_ROW_METRICS', 'NonFiniteScoresError', 'check_finite_scores', 'binary_counts', 'f1_from_counts', 'binary_auc',
+           'au_metrics', 'fer_metrics_from_confusion', 'fer_metrics', 'MetricAccumulator', 'tidy', 'cross_fold_summary']
 
 # %% ../nbs/07a_metrics.ipynb #3139116c
 def _np(x) -> np.ndarray:
@@ -20,9 +20,26 @@ def _np(x) -> np.ndarray:
     if hasattr(x, "detach"): x = x.detach().float().cpu().numpy() if x.is_floating_point() else x.detach().cpu().numpy()
     return np.asarray(x)
 
+class NonFiniteScoresError(ValueError):
+    "Scores or probabilities contain NaN (or ±inf): NaN inputs or a diverged model, not a property of the labels."
+
+def check_finite_scores(scores, what: str = "probabilities") -> np.ndarray:
+    """`scores` as an array; NaN/inf raise `NonFiniteScoresError` naming how many rows and which columns. Without this
+    check a NaN counts as a negative prediction (`NaN >= 0.5` is False) and makes the AUC look 'undefined'."""
+    s = _np(scores)
+    if s.dtype.kind != "f": return s
+    bad = ~np.isfinite(s)
+    if bad.any():
+        rows = np.flatnonzero(bad.reshape(len(s), -1).any(1)) if s.ndim else np.zeros(1, int)
+        cols = np.flatnonzero(bad.any(0)).tolist() if s.ndim == 2 else None
+        raise NonFiniteScoresError(f"{what} contain NaN or inf in {len(rows)} of {max(len(s), 1) if s.ndim else 1} rows "
+                                   f"(first rows {rows[:10].tolist()}" + (f", columns {cols}" if cols is not None else "") +
+                                   "): NaN in the inputs or a diverged model; metrics of NaN scores are meaningless")
+    return s
+
 def binary_counts(probs, targets, threshold: float = 0.5) -> dict[str, np.ndarray]:
     "Per-AU `tp, fp, fn, tn` of `probs >= threshold` against `targets` in {1, 0, -1 = masked}; shapes `(N, n_AU)`."
-    p, y = _np(probs), _np(targets).astype(np.int64)
+    p, y = check_finite_scores(probs), _np(targets).astype(np.int64)
     if p.shape != y.shape or p.ndim != 2:
         raise ValueError(f"probabilities {p.shape} and targets {y.shape} must both be (N, n_AU)")
     pred, valid = p >= threshold, y >= 0
@@ -38,7 +55,7 @@ def f1_from_counts(tp, fp, fn) -> np.ndarray:
 # %% ../nbs/07a_metrics.ipynb #2e3a785c
 def binary_auc(scores, labels) -> float:
     "ROC AUC of `scores` for binary `labels` (entries < 0 masked); `NaN` when only one class is present."
-    s, y = _np(scores).astype(np.float64).ravel(), _np(labels).astype(np.int64).ravel()
+    s, y = check_finite_scores(scores, "scores").astype(np.float64).ravel(), _np(labels).astype(np.int64).ravel()
     s, y = s[y >= 0], y[y >= 0]
     n_pos, n_neg = int((y == 1).sum()), int((y == 0).sum())
     if n_pos == 0 or n_neg == 0: return float("nan")
@@ -87,7 +104,7 @@ def fer_metrics_from_confusion(cm, names: Sequence | None = None) -> dict:
 
 def fer_metrics(scores, targets, n_classes: int | None = None, names: Sequence | None = None) -> dict:
     "FER metrics from class scores `(N, C)` (probabilities or logits) and class indices `(N,)`."
-    s, y = _np(scores), _np(targets).astype(np.int64).ravel()
+    s, y = check_finite_scores(scores, "scores"), _np(targets).astype(np.int64).ravel()
     if s.ndim != 2 or len(s) != len(y): raise ValueError(f"scores {s.shape} must be (N, C) with N = len(targets) = {len(y)}")
     c = n_classes or s.shape[1]
     return fer_metrics_from_confusion(_confusion(y, s.argmax(1), c), names)
@@ -112,7 +129,7 @@ class MetricAccumulator:
 
     def update(self, probs, targets) -> "MetricAccumulator":
         "Add one batch: AU probabilities `(B, n_AU)` + targets, or FER scores `(B, C)` + class indices."
-        p, y = _np(probs), _np(targets)
+        p, y = check_finite_scores(probs, "scores"), _np(targets)
         if p.ndim != 2 or p.shape[1] != self.n_classes:
             raise ValueError(f"expected scores of shape (B, {self.n_classes}), got {p.shape}")
         if self.task == "au":

@@ -4,7 +4,8 @@
 
 # %% ../nbs/09b_reproduce.ipynb #9c306f32
 from __future__ import annotations
-import ast, base64, datetime, fnmatch, hashlib, html, json, math, os, re, shutil, signal, subprocess, sys, threading, time
+import ast, base64, contextlib, csv, datetime, fnmatch, hashlib, html, io, json, math, os, re, shutil, signal, subprocess, sys
+import tempfile, threading, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -13,15 +14,17 @@ import pandas as pd
 import yaml
 
 import faceattn
-from .core import DataFormatError, atomic_write_json, atomic_write_text, atomic_save_csv
+from .core import DataFormatError, atomic_write_json, atomic_write_text, atomic_save_csv, creation_mode
 
 # %% auto #0
-__all__ = ['PROFILE_KEYS', 'PAPER_KEYS', 'RUNNER_PARAMS', 'SYNTHETIC', 'RESULT_COLUMNS', 'RESULT_TEXT_COLUMNS', 'DATASET_NAMES',
+__all__ = ['PROFILE_KEYS', 'PAPER_KEYS', 'RUNNER_PARAMS', 'SYNTHETIC', 'PR_SET_PDEATHSIG', 'STAGING', 'MARKER', 'LOCK',
+           'REPORT_FILES', 'RESULT_COLUMNS', 'RESULT_TEXT_COLUMNS', 'SHOWN_STATUS', 'RUN_STATUS', 'DATASET_NAMES',
            'project_root', 'repro_dir', 'profiles_dir', 'ProfileError', 'validate_profile', 'check_data_root',
            'list_profiles', 'load_profile', 'notebook_parameters', 'notebook_problems', 'check_repro_notebooks',
            'notebook_hash', 'package_hash', 'input_hashes', 'notebook_error', 'declared_parameters', 'run_notebook',
-           'default_jobs', 'select_notebooks', 'reproduce', 'runs', 'collect', 'dataset_name', 'is_synthetic',
-           'md_table', 'summarise', 'paper_table', 'report']
+           'default_jobs', 'ReproduceError', 'available_notebooks', 'select_notebooks', 'out_lock', 'ours', 'reproduce',
+           'runs', 'read_results', 'collect', 'dataset_name', 'is_synthetic', 'md_table', 'summarise', 'paper_table',
+           'report']
 
 # %% ../nbs/09b_reproduce.ipynb #cf6a23eb
 def project_root() -> Path:
@@ -248,13 +251,35 @@ def _tail(path, n=15) -> str:
     try: return "\n".join(Path(path).read_text(errors="replace").splitlines()[-n:])
     except OSError: return ""
 
-_LIVE, _LIVE_LOCK = set(), threading.Lock()   # running papermill processes, killed on Ctrl-C
+_LIVE, _LIVE_LOCK = set(), threading.Lock()   # running papermill processes, killed on Ctrl-C / SIGTERM
 
 def _kill(proc):
-    "Kill papermill and its kernel: they share the new session (process group) papermill was started in."
+    "Kill papermill and its process group (the kernel follows: ipykernel exits when its parent papermill is gone)."
     try: os.killpg(proc.pid, signal.SIGKILL)
     except ProcessLookupError: pass
     proc.wait()
+
+def _libc_prctl():
+    "libc's `prctl` on Linux, looked up in the parent (a forked child should only call it); None elsewhere."
+    if not sys.platform.startswith("linux"): return None
+    try:
+        import ctypes
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError): return None
+
+_PRCTL = _libc_prctl()
+PR_SET_PDEATHSIG = 1      # <linux/prctl.h>
+
+def _child_setup(parent_pid: int) -> Callable[[], None]:
+    """`preexec_fn` for papermill: a new session (papermill and its children form one process group, which `_kill`
+    stops at once and the terminal's Ctrl-C does not reach) and, on Linux, `SIGKILL` as soon as the thread that
+    started it dies, whatever killed it (SIGKILL included)."""
+    def setup():
+        os.setsid()
+        if _PRCTL is not None:
+            _PRCTL(PR_SET_PDEATHSIG, int(signal.SIGKILL))
+            if os.getppid() != parent_pid: os._exit(1)     # the parent died before the signal was armed
+    return setup
 
 def run_notebook(nb_path, run_dir, params: dict, *, timeout: float | None = None, env: dict | None = None) -> dict:
     "Execute `nb_path` with papermill into `run_dir` (`executed.ipynb`, `params.yaml`, `log.txt`); return status, error, wall_s."
@@ -264,16 +289,20 @@ def run_notebook(nb_path, run_dir, params: dict, *, timeout: float | None = None
     atomic_write_text(pfile, yaml.safe_dump(params, sort_keys=True))
     cmd = [sys.executable, "-m", "papermill", str(nb_path), str(executed), "-f", str(pfile), "-k", "python3",
            "--cwd", str(nb_path.parent), "--log-output", "--no-progress-bar"]
+    # POSIX: own session + parent-death signal; elsewhere (Windows) neither exists, and an orphaned notebook is
+    # harmless anyway: it writes into its staging folder, which nothing ever moves into place (see `reproduce`)
+    detach = {"preexec_fn": _child_setup(os.getpid())} if os.name == "posix" else {}
     t0, status, error = time.time(), "ok", None
     with open(log, "w") as lf:
-        proc = subprocess.Popen(cmd, stdout=lf, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
-                                start_new_session=True)
+        proc = subprocess.Popen(cmd, stdout=lf, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}, **detach)
         with _LIVE_LOCK: _LIVE.add(proc)
         try: rc = proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             _kill(proc)
             rc, status, error = None, "timeout", f"Timeout: still running after {timeout} s (killed)"
-        except BaseException: _kill(proc); raise
+        except BaseException:
+            _kill(proc)
+            raise
         finally:
             with _LIVE_LOCK: _LIVE.discard(proc)
     if rc not in (0, None):
@@ -297,40 +326,180 @@ def default_jobs(n: int, cuda: bool, cpus: int | None = None, gpus: int | None =
     return max(1, min(j, n))
 
 # %% ../nbs/09b_reproduce.ipynb #5efbb836
-def select_notebooks(profile: dict, folder=None, only: Iterable[str] | None = None) -> list[Path]:
-    "Notebooks of `folder` (default `nbs/repro/`) the profile selects, narrowed by `only` (globs or substrings)."
+class ReproduceError(ValueError):
+    "A reproduction cannot go ahead as asked (empty selection, busy or foreign output folder); the message says why and what to do."
+
+def available_notebooks(folder=None) -> list[Path]:
+    "Every reproduction notebook of `folder` (default `nbs/repro/`), without `_*` and `.*` files."
     folder = Path(folder or repro_dir())
-    nbs = [f for f in sorted(folder.glob("*.ipynb")) if not f.name.startswith(("_", "."))] if folder.is_dir() else []
-    nbs = [f for f in nbs if _match(f.stem, profile["notebooks"]) and not _match(f.stem, profile["exclude"])]
-    if only: nbs = [f for f in nbs if _match(f.stem, list(only))]
+    return [f for f in sorted(folder.glob("*.ipynb")) if not f.name.startswith(("_", "."))] if folder.is_dir() else []
+
+def _names(nbs) -> str:
+    return ", ".join(f.stem for f in nbs) or "none"
+
+def select_notebooks(profile: dict, folder=None, only: Iterable[str] | None = None, strict: bool = False) -> list[Path]:
+    """Notebooks of `folder` (default `nbs/repro/`) the profile selects, narrowed by `only` (globs or substrings).
+    With `strict`, a pattern of the profile's `notebooks` or of `only` that matches nothing, or an empty
+    selection, raises `ReproduceError` with the list of valid names (a typo must not succeed doing nothing)."""
+    folder = Path(folder or repro_dir())
+    every = available_notebooks(folder)
+    nbs = [f for f in every if _match(f.stem, profile["notebooks"]) and not _match(f.stem, profile["exclude"])]
+    src = profile.get("source") or profile.get("name") or "<profile>"
+    if strict:
+        dead = [p for p in profile["notebooks"] if not any(_match(f.stem, [p]) for f in every)]
+        if dead: raise ReproduceError(f"{src}: `notebooks` pattern(s) {dead} match no notebook in {folder}; valid names: {_names(every)}")
+    if only:
+        only = list(only)
+        dead = [p for p in only if not any(_match(f.stem, [p]) for f in nbs)]
+        if strict and dead:
+            raise ReproduceError(f"--only {dead} matches none of the notebooks profile {profile.get('name')} selects in {folder}; "
+                                 f"valid names: {_names(nbs)}")
+        nbs = [f for f in nbs if _match(f.stem, only)]
+    if strict and not nbs:
+        raise ReproduceError(f"profile {profile.get('name')} selects no notebook in {folder}; valid names: {_names(every)}")
     return nbs
 
-def _reason(old: dict | None, new: dict, force: bool) -> str | None:
-    "Why a notebook must run (None: it may be skipped)."
+def _read_json_object(path) -> tuple[dict | None, str | None]:
+    "`(object, None)` for a readable JSON object, `(None, None)` for a missing file, else `(None, problem naming the file)`."
+    path = Path(path)
+    if not path.exists(): return None, None
+    try: obj = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        return None, str(DataFormatError(path, "a JSON object", got=f"{type(e).__name__}: {e}"))
+    if not isinstance(obj, dict): return None, str(DataFormatError(path, "a JSON object", got=type(obj).__name__))
+    return obj, None
+
+def _reason(old: dict | None, new: dict, force: bool, problem: str | None = None) -> str | None:
+    "Why a notebook must run (None: it may be skipped); `problem`: the previous stamp could not be read."
     if force: return "forced"
+    if problem: return f"previous stamp unreadable ({problem})"
     if not old: return "never run"
     if old.get("status") != "ok": return f"previous run {old.get('status')}"
     changed = [k for k in ("notebook", "parameters", "package") if (old.get("inputs") or {}).get(k) != new[k]]
     return f"{', '.join(changed)} changed" if changed else None
 
 def _load_json(path) -> dict | None:
-    try: return json.loads(Path(path).read_text())
-    except (OSError, ValueError): return None
+    return _read_json_object(path)[0]
 
 # %% ../nbs/09b_reproduce.ipynb #459f687e
+STAGING = ".staging"                  # <out>/<profile>/.staging/: runs in progress; moved into place when finished
+MARKER = ".faceattn_reproduce.json"   # <out>/: this folder is ours, and the sha256 of each report file we wrote
+LOCK = ".faceattn_reproduce.lock"     # <out>/: held by the one command working on the folder
+REPORT_FILES = ("results.csv", "report.md", "report.html")   # what `report` writes into <out>/
+
+@contextlib.contextmanager
+def out_lock(out_dir):
+    "Hold the exclusive lock of `out_dir` (created if needed) or raise `ReproduceError` naming the process that holds it."
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out_dir/LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        try:
+            import fcntl
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except ImportError:                                   # Windows: lock the first byte instead
+            import msvcrt
+            try: msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            except OSError: raise BlockingIOError() from None
+        except BlockingIOError:
+            os.lseek(fd, 0, os.SEEK_SET)
+            holder = os.read(fd, 200).decode(errors="replace").strip() or "another process"
+            raise ReproduceError(f"{out_dir} is in use by another faceattn reproduce/report ({holder}); "
+                                 f"wait for it to finish or choose another --out") from None
+        os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, f"pid {os.getpid()}, since {datetime.datetime.now().isoformat(timespec='seconds')}".encode())
+        yield out_dir/LOCK
+    finally: os.close(fd)                                      # closing the last descriptor releases the lock
+
+def _save_marker(out_dir, marker: dict) -> None:
+    atomic_write_json(Path(out_dir)/MARKER, marker)
+
+def ours(out_dir, create: bool = False) -> dict:
+    """The marker of `out_dir` (a folder `reproduce` writes into): read it, or make a new one (not yet saved) when
+    the folder is ours by its stamps (written before the marker existed: its report files count as ours) or,
+    with `create`, empty or new. Any other folder raises `ReproduceError`: we never write among files that are
+    not ours."""
+    out_dir = Path(out_dir)
+    marker, problem = _read_json_object(out_dir/MARKER)
+    if problem: raise ReproduceError(f"{problem}; it is faceattn's marker of an output folder: delete it only if {out_dir} is one")
+    if marker is not None:
+        marker.setdefault("written", {})
+        return marker
+    legacy = any(out_dir.glob("*/*/stamp.json"))
+    foreign = sorted(p.name for p in out_dir.iterdir() if p.name not in (MARKER, LOCK)) if out_dir.is_dir() else []
+    if not legacy and (foreign or not create):
+        what = f"holds files faceattn did not write ({', '.join(foreign[:5])}{', ...' if len(foreign) > 5 else ''})" if foreign \
+               else "holds no faceattn reproduce runs"
+        raise ReproduceError(f"{out_dir} {what}; choose an empty or new --out folder")
+    written = {n: _sha((out_dir/n).read_bytes()) for n in REPORT_FILES if (out_dir/n).is_file()} if legacy else {}
+    return {"created": datetime.datetime.now().isoformat(timespec="seconds"), "by": "faceattn reproduce", "written": written}
+
+def _write_owned(out_dir: Path, name: str, text: str, marker: dict) -> Path:
+    "Write `out_dir/name` atomically unless a file is there that we did not write (or that was changed since)."
+    f = out_dir/name
+    if f.exists() and marker["written"].get(name) != _sha(f.read_bytes()):
+        raise ReproduceError(f"{f} was not written by faceattn (or was changed since); refusing to overwrite it: "
+                             "move it away or choose another folder")
+    atomic_write_text(f, text)
+    marker["written"][name] = _sha(f.read_bytes())
+    _save_marker(out_dir, marker)
+    return f
+
+def _promote(stage: Path, run_dir: Path) -> None:
+    "Move a finished run from `stage` to `run_dir`, replacing the previous run (moved aside first, then deleted)."
+    old = None
+    if run_dir.exists():
+        old = Path(tempfile.mkdtemp(prefix=f"{run_dir.name}.old.", dir=stage.parent))
+        os.replace(run_dir, old/"run")
+    os.replace(stage, run_dir)
+    if old is not None: shutil.rmtree(old, ignore_errors=True)
+
+def _checked_meta(stage: Path, run_dir: Path, res: dict) -> tuple[dict, dict]:
+    "The run's `meta.json` ({} when absent) and its result, turned `failed` (naming the file) when the meta cannot be read."
+    meta, problem = _read_json_object(stage/"meta.json")
+    if problem and res["status"] == "ok":
+        res = {**res, "status": "failed", "error": "DataFormatError: " + problem.replace(str(stage), str(run_dir))}
+    return meta or {}, res
+
+@contextlib.contextmanager
+def _sigterm_interrupts():
+    "In the main thread, SIGTERM raises KeyboardInterrupt meanwhile, so a terminated run stops its notebooks and frees its lock."
+    main = threading.current_thread() is threading.main_thread()
+    prev = signal.getsignal(signal.SIGTERM) if main else None
+    def handler(signum, frame): raise KeyboardInterrupt(f"signal {signum}")
+    if main: signal.signal(signal.SIGTERM, handler)
+    try: yield
+    finally:
+        if main: signal.signal(signal.SIGTERM, prev)
+
 def reproduce(profile: str | os.PathLike | dict = "quick", notebooks: Iterable[str] | None = None, out_dir="reproduce_out",
               jobs: int | None = None, force: bool = False, timeout: float | None = None, log: Callable | None = print,
               parameters: dict | None = None, data_root: str | None = None, nbs_dir=None, write_report: bool = True,
               package: str | None = None) -> pd.DataFrame:
-    "Run the profile's reproduction notebooks with papermill; skip unchanged successful ones; one row per notebook."
+    """Run the profile's reproduction notebooks with papermill; skip unchanged successful ones; one row per notebook.
+    One run per `out_dir` at a time (a lock); each notebook runs in a fresh folder moved into place when finished."""
     prof = load_profile(profile, data_root=data_root)
     log = log or (lambda *a, **k: None)
     if isinstance(notebooks, str): notebooks = [notebooks]
-    nbs = select_notebooks(prof, nbs_dir, notebooks)
-    base = Path(out_dir).resolve()/prof["name"]
-    if not nbs:
-        log(f"[reproduce] no notebooks selected in {Path(nbs_dir or repro_dir())} (profile {prof['name']}, only={notebooks})")
-        return pd.DataFrame(columns=["notebook", "status", "reason", "wall_s", "error", "run_dir"])
+    if timeout is not None and not (isinstance(timeout, (int, float)) and timeout > 0 and math.isfinite(timeout)):
+        raise ReproduceError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    nbs = select_notebooks(prof, nbs_dir, notebooks, strict=True)
+    out_root = Path(out_dir).resolve()
+    ours(out_root, create=True)                   # refuse someone else's folder before writing anything into it
+    with out_lock(out_root), _sigterm_interrupts():
+        _save_marker(out_root, ours(out_root, create=True))
+        out = _run_plans(prof, nbs, out_root, jobs, force, timeout, log, parameters, package)
+        if write_report:
+            md, _ = report(out_root, _locked=True)
+            log(f"[reproduce] report: {md}")
+    return out
+
+def _run_plans(prof, nbs, out_root, jobs, force, timeout, log, parameters, package) -> pd.DataFrame:
+    "The body of `reproduce`, under the lock of `out_root`."
+    base = out_root/prof["name"]
+    staging = base/STAGING
+    shutil.rmtree(staging, ignore_errors=True)     # left by killed runs: never moved into place, nobody else uses them
     pkg = package or package_hash()
     plans = []
     for nb in nbs:
@@ -344,18 +513,22 @@ def reproduce(profile: str | os.PathLike | dict = "quick", notebooks: Iterable[s
         plans.append(dict(nb=nb, params=params, ignored=ignored, run_dir=run_dir, inputs=input_hashes(nb, params, pkg)))
     cuda = any(str(p["params"].get("device", "")).startswith("cuda") for p in plans)
     gpus = _gpus() if cuda else []
-    todo = [p for p in plans if _reason(_load_json(p["run_dir"]/"stamp.json"), p["inputs"], force)]
+    def must_run(plan):
+        old, problem = _read_json_object(plan["run_dir"]/"stamp.json")
+        return _reason(old, plan["inputs"], force, problem) is not None
+    todo = [p for p in plans if must_run(p)]
     n_jobs = max(1, min(int(jobs or prof["jobs"] or default_jobs(len(todo) or 1, cuda, gpus=len(gpus))), len(todo) or 1))
     timeout = timeout or prof["timeout"]
     log(f"[reproduce] profile {prof['name']}: {len(plans)} notebook(s), {len(plans) - len(todo)} unchanged, "
         f"{len(todo)} to run with {n_jobs} worker(s) → {base}")
-    lock, done, rows = threading.Lock(), [0], []
+    lock, done, rows, stop = threading.Lock(), [0], [], threading.Event()
     slots = list(range(n_jobs)); slot_lock = threading.Lock()
 
     def one(plan):
         nb, run_dir = plan["nb"], plan["run_dir"]
-        old = _load_json(run_dir/"stamp.json")
-        reason = _reason(old, plan["inputs"], force)
+        old, problem = _read_json_object(run_dir/"stamp.json")
+        reason = _reason(old, plan["inputs"], force, problem)
+        if stop.is_set(): return None
         if reason is None:
             row = dict(notebook=nb.stem, status="skipped", reason="unchanged since " + str(old.get("finished")),
                        wall_s=old.get("wall_s"), error=None, run_dir=str(run_dir))
@@ -367,20 +540,23 @@ def reproduce(profile: str | os.PathLike | dict = "quick", notebooks: Iterable[s
                     env["OMP_NUM_THREADS"] = env["MKL_NUM_THREADS"] = str(max(1, (os.cpu_count() or 1) // n_jobs))
                 if cuda and len(gpus) > 1: env["CUDA_VISIBLE_DEVICES"] = gpus[slot % len(gpus)]
                 with lock: log(f"[reproduce] start {nb.stem} ({reason})" + (f"; ignoring undeclared {plan['ignored']}" if plan["ignored"] else ""))
-                if old is not None and run_dir.is_dir(): shutil.rmtree(run_dir)
+                staging.mkdir(parents=True, exist_ok=True)
+                stage = Path(tempfile.mkdtemp(prefix=f"{nb.stem}.", dir=staging))
+                os.chmod(stage, creation_mode(directory=True))          # mkdtemp's 0o700 would travel with the run
                 problems = notebook_problems(nb)
                 started = datetime.datetime.now().isoformat(timespec="seconds")
                 if problems:
-                    run_dir.mkdir(parents=True, exist_ok=True)
                     res = {"status": "failed", "error": "NotebookFormatError: " + "; ".join(problems), "wall_s": 0.0, "returncode": None}
-                else: res = run_notebook(nb, run_dir, plan["params"], timeout=timeout, env=env)
+                else: res = run_notebook(nb, stage, {**plan["params"], "out_dir": str(stage)}, timeout=timeout, env=env)
             finally:
                 with slot_lock: slots.append(slot)
-            meta = _load_json(run_dir/"meta.json") or {}
+            if stop.is_set(): return None                                  # interrupted: never moved into place
+            meta, res = _checked_meta(stage, run_dir, res)
             stamp = dict(notebook=nb.stem, source=str(nb), profile=prof["name"], inputs=plan["inputs"], parameters=plan["params"],
-                         ignored_parameters=plan["ignored"], started=started,
+                         ignored_parameters=plan["ignored"], started=started, staged_in=str(stage),
                          finished=datetime.datetime.now().isoformat(timespec="seconds"), meta=meta, **res)
-            atomic_write_json(run_dir/"stamp.json", stamp)
+            atomic_write_json(stage/"stamp.json", stamp)                   # the last file of the run
+            _promote(stage, run_dir)
             row = dict(notebook=nb.stem, status=res["status"], reason=reason, wall_s=res["wall_s"], error=res["error"], run_dir=str(run_dir))
         with lock:
             done[0] += 1
@@ -392,7 +568,8 @@ def reproduce(profile: str | os.PathLike | dict = "quick", notebooks: Iterable[s
 
     ex = ThreadPoolExecutor(max_workers=n_jobs)
     try: list(ex.map(one, plans))
-    except BaseException:          # Ctrl-C: the notebooks run in their own sessions, so stop them here
+    except BaseException:          # Ctrl-C, SIGTERM: the notebooks run in their own sessions, so stop them here
+        stop.set()
         with _LIVE_LOCK: live = list(_LIVE)
         for p in live: _kill(p)
         raise
@@ -400,9 +577,6 @@ def reproduce(profile: str | os.PathLike | dict = "quick", notebooks: Iterable[s
     out = pd.DataFrame(rows).set_index("notebook").loc[[p["nb"].stem for p in plans]].reset_index()
     n_bad = int(out.status.isin(["failed", "timeout"]).sum())
     log(f"[reproduce] done: {int((out.status == 'ok').sum())} ok, {int((out.status == 'skipped').sum())} skipped, {n_bad} failed")
-    if write_report:
-        md, _ = report(out_dir)
-        log(f"[reproduce] report: {md}")
     return out
 
 # %% ../nbs/09b_reproduce.ipynb #c8d98da0
@@ -415,43 +589,89 @@ def _default_reported() -> Callable | None:
         return reported
     except ImportError: return None
 
+SHOWN_STATUS = "ok"          # the only runs whose results.csv reaches the tables
+RUN_STATUS = ("ok", "failed", "timeout")
+
+def _run_row(st: Path, root: Path) -> dict:
+    "One row of `runs` from the stamp `st`; an unreadable stamp gives status `unreadable` and the problem as error."
+    s, problem = _read_json_object(st)
+    if problem is None and s.get("status") not in RUN_STATUS:
+        problem = str(DataFormatError(st, f"a stamp with status in {list(RUN_STATUS)}", got=repr(s.get("status"))))
+    depth = len(st.relative_to(root).parts)
+    if problem:
+        return dict(profile=st.parent.parent.name if depth >= 3 else None, notebook=st.parent.name, status="unreadable",
+                    error=problem, wall_s=None, finished=None, run_dir=str(st.parent), executed=str(st.parent/"executed.ipynb"),
+                    dataset_used=None, notebook_status=None)
+    meta = s.get("meta") or {}
+    return dict(profile=s.get("profile"), notebook=s.get("notebook"), status=s.get("status"), error=s.get("error"),
+                wall_s=s.get("wall_s"), finished=s.get("finished"), run_dir=str(st.parent),
+                executed=str(st.parent/"executed.ipynb"), dataset_used=meta.get("dataset", (s.get("parameters") or {}).get("dataset")),
+                notebook_status=meta.get("status"))
+
 def runs(out_dir) -> pd.DataFrame:
-    "One row per notebook run under `out_dir` (any depth): profile, notebook, status, error, wall_s, paths, dataset used."
-    rows = []
-    for st in sorted(Path(out_dir).rglob("stamp.json")):
-        s = _load_json(st)
-        if not s: continue
-        meta = s.get("meta") or {}
-        rows.append(dict(profile=s.get("profile"), notebook=s.get("notebook"), status=s.get("status"), error=s.get("error"),
-                         wall_s=s.get("wall_s"), finished=s.get("finished"), run_dir=str(st.parent),
-                         executed=str(st.parent/"executed.ipynb"), dataset_used=meta.get("dataset", s.get("parameters", {}).get("dataset")),
-                         notebook_status=meta.get("status")))
-    return pd.DataFrame(rows, columns=["profile", "notebook", "status", "error", "wall_s", "finished", "run_dir", "executed",
-                                       "dataset_used", "notebook_status"])
+    "One row per notebook run under `out_dir` (any depth, not in `.`-folders): profile, notebook, status, error, wall_s, paths, dataset used."
+    root = Path(out_dir)
+    stamps = [st for st in sorted(root.rglob("stamp.json")) if not any(p.startswith(".") for p in st.relative_to(root).parts[:-1])]
+    return pd.DataFrame([_run_row(st, root) for st in stamps],
+                        columns=["profile", "notebook", "status", "error", "wall_s", "finished", "run_dir", "executed",
+                                 "dataset_used", "notebook_status"])
+
+def read_results(path) -> pd.DataFrame:
+    """One `results.csv`, checked: `DataFormatError` naming the file (and line) when it is empty, truncated (a row with
+    fewer fields than the header, or no final newline), misses a column, or holds a non-number in `value`/`seed`/`fold`."""
+    path = Path(path)
+    try: text = path.read_text()
+    except UnicodeDecodeError as e: raise DataFormatError(path, "UTF-8 text", got=str(e)) from None
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if not header: raise DataFormatError(path, f"a header with columns {RESULT_COLUMNS}", got="an empty file")
+    missing = [c for c in RESULT_COLUMNS if c not in header]
+    if missing: raise DataFormatError(path, f"columns {RESULT_COLUMNS}", got=f"missing {missing}")
+    for row in reader:
+        if row and len(row) != len(header):
+            raise DataFormatError(path, f"{len(header)} fields per row, as the header (a truncated file?)", line=reader.line_num,
+                                  got=",".join(row)[:120])
+    if not text.endswith("\n"):
+        raise DataFormatError(path, "a complete file ending in a newline (a truncated file?)", line=reader.line_num)
+    df = pd.read_csv(io.StringIO(text), dtype={c: str for c in RESULT_TEXT_COLUMNS})  # table "2" must stay "2" to meet the reported rows
+    for c in ("value", "seed", "fold"):
+        num = pd.to_numeric(df[c], errors="coerce")
+        bad = num.isna() & df[c].notna()
+        if bad.any():
+            i = int(bad.to_numpy().argmax())
+            raise DataFormatError(path, f"a number in column `{c}`", line=i + 2, got=str(df[c].iloc[i]))
+        df[c] = num
+    return df
 
 def collect(out_dir, reported: Callable | None | bool = True) -> pd.DataFrame:
-    "Every `results.csv` under `out_dir` (source `reproduced`) plus the matching reported rows (source `reported`)."
-    rs, parts = runs(out_dir), []
+    """Every `results.csv` of a successful run under `out_dir` (source `reproduced`) plus the matching reported rows
+    (source `reported`). Rows of failed, timed-out or unreadable runs are left out and counted in `attrs`."""
+    rs, parts, removed, hidden = runs(out_dir), [], {}, {}
     for r in rs.itertuples():
         f = Path(r.run_dir)/"results.csv"
         if not f.exists(): continue
-        df = pd.read_csv(f, dtype={c: str for c in RESULT_TEXT_COLUMNS})   # table "2" must stay "2" to meet the reported rows
-        missing = [c for c in RESULT_COLUMNS if c not in df.columns]
-        if missing: raise DataFormatError(f, f"columns {RESULT_COLUMNS}", got=f"missing {missing}")
-        parts.append(df.assign(source="reproduced", profile=r.profile, notebook=r.notebook, status=r.status))
-    ours = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=RESULT_COLUMNS)
+        if r.status != SHOWN_STATUS:
+            n = max(0, sum(1 for line in f.read_text(errors="replace").splitlines() if line.strip()) - 1)
+            rule = f"results of a {r.status} run (not shown)"
+            removed[rule] = removed.get(rule, 0) + n
+            hidden[r.run_dir] = n
+            continue
+        parts.append(read_results(f).assign(source="reproduced", profile=r.profile, notebook=r.notebook, status=r.status))
+    ours_df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=RESULT_COLUMNS)
     fn = _default_reported() if reported is True else (reported or None)
     reps = []
-    if fn is not None and len(ours):
-        for (paper, table), _ in ours.groupby(["paper", "table"], sort=False):
+    if fn is not None and len(ours_df):
+        for (paper, table), _ in ours_df.groupby(["paper", "table"], sort=False):
             try: rep = fn(paper, table)
             except (KeyError, LookupError, ValueError, FileNotFoundError): continue
             if rep is not None and len(rep): reps.append(pd.DataFrame(rep).assign(source="reported"))
     cols = ["source", "profile", "notebook", "status", *RESULT_COLUMNS]
-    out = pd.concat([*reps, ours], ignore_index=True) if reps else ours.copy()
+    out = pd.concat([*reps, ours_df], ignore_index=True) if reps else ours_df.copy()
     for c in cols:
         if c not in out.columns: out[c] = pd.NA
-    return out[cols + [c for c in out.columns if c not in cols]]
+    out = out[cols + [c for c in out.columns if c not in cols]]
+    out.attrs.update(removed=removed, hidden=hidden)
+    return out
 
 # %% ../nbs/09b_reproduce.ipynb #46be1076
 DATASET_NAMES = {"synthau": "SynthAU", "bp4d": "BP4D", "disfa": "DISFA", "disfaplus": "DISFA+", "disfa_plus": "DISFA+", "disfa+": "DISFA+",
@@ -579,12 +799,24 @@ def _render(blocks, base: Path) -> tuple[str, str]:
     html_text = f"<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>faceattn reproduction report</title><style>{_CSS}</style></head>\n<body>\n" + "\n".join(ht) + "\n</body></html>\n"
     return md_text, html_text
 
-def report(out_dir="reproduce_out", reported: Callable | None | bool = True) -> tuple[Path, Path]:
-    "Write `out_dir/report.md`, `out_dir/report.html` (reported vs reproduced per paper table, runs, failures, figures)\n    and `out_dir/results.csv` (every collected row, reported and reproduced, column `source`)."
+def report(out_dir="reproduce_out", reported: Callable | None | bool = True, *, _locked: bool = False) -> tuple[Path, Path]:
+    """Write `out_dir/report.md`, `out_dir/report.html` (reported vs reproduced per paper table, runs, failures, figures)
+    and `out_dir/results.csv` (every collected row, reported and reproduced, column `source`). Only into a folder
+    of ours (marker or stamps), under its lock, and never over a file there that we did not write."""
     out_dir = Path(out_dir).resolve()
-    rs, df = runs(out_dir), collect(out_dir, reported)
-    atomic_save_csv(df, out_dir/"results.csv")
+    if not out_dir.is_dir(): raise ReproduceError(f"{out_dir} is not a folder (run `faceattn reproduce --out {out_dir}` first)")
+    if not _locked: ours(out_dir)                     # refuse a foreign folder before creating the lock file in it
+    with contextlib.nullcontext() if _locked else out_lock(out_dir):
+        marker = ours(out_dir)
+        rs, df = runs(out_dir), collect(out_dir, reported)
+        md_text, html_text = _render(_report_blocks(out_dir, rs, df), out_dir)
+        _write_owned(out_dir, "results.csv", df.to_csv(index=False), marker)
+        return _write_owned(out_dir, "report.md", md_text, marker), _write_owned(out_dir, "report.html", html_text, marker)
+
+def _report_blocks(out_dir: Path, rs: pd.DataFrame, df: pd.DataFrame) -> list:
+    "The report's blocks (see `_render`) from the runs `rs` and the collected rows `df`."
     rel = lambda p: os.path.relpath(p, out_dir)
+    hidden = df.attrs.get("hidden", {})
     blocks: list = [("h", 1, "faceattn reproduction report"),
                     ("p", f"Generated {datetime.datetime.now().isoformat(timespec='seconds')} from {out_dir}. "
                           f"{len(rs)} notebook run(s): " + ", ".join(f"{n} {s}" for s, n in rs.status.value_counts().items()) + ".")]
@@ -615,17 +847,19 @@ def report(out_dir="reproduce_out", reported: Callable | None | bool = True) -> 
         links = {"executed": [rel(p) if Path(p).exists() else "" for p in prs.executed]}
         blocks.append(("table", tab.rename(columns={"wall_s": "wall time (s)", "dataset_used": "dataset used"}),
                        {"executed": links["executed"]}))
-        failed = prs[prs.status.isin(["failed", "timeout"])]
+        failed = prs[prs.status != SHOWN_STATUS]
         if len(failed):
             blocks.append(("h", 3, "Failures"))
             for r in failed.itertuples():
                 blocks.append(("p", f"{r.notebook} ({r.status}), see {rel(r.executed)} and {rel(Path(r.run_dir)/'log.txt')}:"))
                 blocks.append(("pre", str(r.error)))
-        figs = [(r.notebook, f) for r in prs.itertuples() for f in sorted((Path(r.run_dir)/"figures").glob("*.png"))]
+                if hidden.get(r.run_dir):
+                    blocks.append(("warn", f"its {rel(Path(r.run_dir)/'results.csv')} ({hidden[r.run_dir]} rows) comes from a run "
+                                           f"that did not succeed; it is not shown in the tables above."))
+        figs = [(r.notebook, f) for r in prs[prs.status == SHOWN_STATUS].itertuples() for f in sorted((Path(r.run_dir)/"figures").glob("*.png"))]
         if figs:
             blocks.append(("h", 3, "Figures"))
             for nb in dict.fromkeys(n for n, _ in figs):
                 blocks.append(("p", f"{nb}:"))
                 blocks += [("fig", rel(f), f) for n, f in figs if n == nb]
-    md_text, html_text = _render(blocks, out_dir)
-    return atomic_write_text(out_dir/"report.md", md_text), atomic_write_text(out_dir/"report.html", html_text)
+    return blocks

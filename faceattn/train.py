@@ -4,7 +4,7 @@
 
 # %% ../nbs/07b_train.ipynb #d6e4ab0a
 from __future__ import annotations
-import dataclasses, math, os, random, time
+import contextlib, dataclasses, glob, hashlib, itertools, json, math, os, random, re, time, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -16,14 +16,17 @@ from torch import nn
 from torch.utils.data import DataLoader, Dataset, DistributedSampler, Sampler
 from tqdm.auto import tqdm
 
-from .core import atomic_save_csv, atomic_torch_save, default_device, seed_everything, to_device
+from .core import DataFormatError, atomic_save_csv, atomic_torch_save, default_device, seed_everything, to_device
 from .losses import classification_loss
 from .metrics import MetricAccumulator
 
 # %% auto #0
-__all__ = ['NOT_GIVEN', 'RECIPES', 'Recipe', 'optional_recipe_fields', 'get_recipe', 'TensorDictDataset', 'ShardSampler',
-           'make_loader', 'check_compatible', 'task_loss', 'model_inputs', 'predict_loop', 'gather_shards',
-           'compute_metrics', 'rng_state', 'set_rng_state', 'NonFiniteLossError', 'FitResult', 'fit']
+__all__ = ['NOT_GIVEN', 'RECIPES', 'CHECKPOINT_KEYS', 'Recipe', 'optional_recipe_fields', 'get_recipe', 'TensorDictDataset',
+           'ShardSampler', 'SkippingSampler', 'make_loader', 'check_compatible', 'known_targets', 'check_targets_coded',
+           'dataset_names', 'task_loss', 'model_inputs', 'predict_loop', 'gather_shards', 'compute_metrics',
+           'rng_state', 'set_rng_state', 'index_identity', 'data_identity', 'model_identity', 'recipe_identity',
+           'run_config', 'config_diff', 'ConfigMismatchError', 'load_checkpoint', 'temp_files',
+           'remove_stale_temp_files', 'NonFiniteLossError', 'FitResult', 'NonFiniteValidationError', 'fit']
 
 # %% ../nbs/07b_train.ipynb #0b820f36
 class _NotGiven:
@@ -122,13 +125,20 @@ class ShardSampler(Sampler):
     def __iter__(self): return iter(range(self.rank, self.n, self.world))
     def __len__(self): return len(range(self.rank, self.n, self.world))
 
+class SkippingSampler(DistributedSampler):
+    """`DistributedSampler` that can start an epoch part-way: the first `skip` positions of this rank's order are
+    left out (set by `fit` when it resumes a run stopped mid-epoch; the skipped items are never read)."""
+    skip = 0
+    def __iter__(self): return itertools.islice(super().__iter__(), self.skip, None)
+    def __len__(self): return max(super().__len__() - self.skip, 0)
+
 def make_loader(data, batch_size: int, train: bool, seed: int = 0, device=None, num_workers: int | None = None,
                 rank: int = 0, world: int = 1) -> DataLoader:
     "A DataLoader over a Dataset (a DataLoader passes through): seeded per-epoch shuffling when `train`."
     if isinstance(data, DataLoader): return data
     device = default_device(device)
     if num_workers is None: num_workers = 0 if device.type == "cpu" else min(8, os.cpu_count() or 1)
-    sampler = (DistributedSampler(data, num_replicas=world, rank=rank, shuffle=True, seed=seed) if train
+    sampler = (SkippingSampler(data, num_replicas=world, rank=rank, shuffle=True, seed=seed) if train
                else ShardSampler(len(data), rank, world))
     return DataLoader(data, batch_size=batch_size, sampler=sampler, num_workers=num_workers,
                       pin_memory=device.type == "cuda", generator=torch.Generator().manual_seed(seed),
@@ -137,6 +147,18 @@ def make_loader(data, batch_size: int, train: bool, seed: int = 0, device=None, 
 def _set_epoch(loader: DataLoader, seed: int, epoch: int):
     if hasattr(loader.sampler, "set_epoch"): loader.sampler.set_epoch(epoch)
     if loader.generator is not None: loader.generator.manual_seed(seed * 100_003 + epoch)   # worker seeds
+
+def _batches_from(loader: DataLoader, skip: int):
+    """The batches of this epoch after the first `skip`: our `SkippingSampler` leaves those items out; a caller's
+    own DataLoader is read and the first `skip` batches dropped."""
+    if isinstance(loader.sampler, SkippingSampler):
+        loader.sampler.skip = skip * loader.batch_size
+        return loader
+    return itertools.islice(loader, skip, None)
+
+def _n_batches(loader) -> int | None:
+    try: return len(loader)
+    except TypeError: return None                      # an iterable-style dataset without a length
 
 # %% ../nbs/07b_train.ipynb #9266174b
 def _first_item(data):
@@ -167,6 +189,42 @@ def check_compatible(model: nn.Module, data) -> None:
         n = getattr(ds, "n_classes", None) or (len(ds.classes) if hasattr(ds, "classes") else None)
         if n is not None and n != model.n_classes:
             raise ValueError(f"model {name!r} outputs {model.n_classes} class logits but the dataset has {n} classes")
+
+# %% ../nbs/07b_train.ipynb #a98af0e0
+def _dataset_of(data): return data.dataset if isinstance(data, DataLoader) else data
+
+def known_targets(data) -> torch.Tensor | None:
+    "All targets of `data` when the dataset holds them in memory (`targets`, or a `TensorDictDataset`'s `target`); else None."
+    ds = _dataset_of(data)
+    t = getattr(ds, "targets", None)
+    if t is None and isinstance(getattr(ds, "tensors", None), dict): t = ds.tensors.get("target")
+    return torch.as_tensor(t) if isinstance(t, (torch.Tensor, np.ndarray)) else None
+
+def check_targets_coded(model: nn.Module, data, what: str = "training", names: Sequence[str] | None = None) -> None:
+    """AU data in which every target is -1 (not coded) gives a masked loss of exactly 0: training would 'succeed'
+    and learn nothing, so raise. An AU never coded gets no training signal: warn, naming it. FER data passes."""
+    t = known_targets(data)
+    if model.task != "au" or t is None or t.ndim != 2 or len(t) == 0: return
+    coded = (t >= 0).sum(0)
+    if int(coded.sum()) == 0:
+        raise ValueError(f"every AU target of the {what} data ({type(_dataset_of(data)).__name__}, {len(t)} items x "
+                         f"{t.shape[1]} AUs) is -1 (not coded): the masked loss is 0 and nothing would be learned; "
+                         "check the frame index's AU columns and the fold split")
+    never = [str(names[j]) if names is not None else f"column {j}" for j in torch.nonzero(coded == 0).flatten().tolist()]
+    if never: warnings.warn(f"{', '.join(never)} not coded (-1) in any {what} item: those outputs get no training signal")
+
+def dataset_names(data, model: nn.Module) -> list[str] | None:
+    """Output names from the dataset: `AU<n>` from its `aus` (column names or AU numbers) or its index's
+    `attrs['aus']`; class names from `classes` / `attrs['classes']`; None when it does not say (or the width differs)."""
+    ds = _dataset_of(data)
+    index = getattr(ds, "index", None)
+    attrs = index.attrs if isinstance(index, pd.DataFrame) else {}
+    if model.task == "au":
+        aus = getattr(ds, "aus", None) or attrs.get("aus")
+        names = [a if re.fullmatch(r"AU\d+", str(a)) else f"AU{int(a)}" for a in aus] if aus else None
+    else:
+        names = [str(c) for c in (getattr(ds, "classes", None) or attrs.get("classes") or [])] or None
+    return names if names is not None and len(names) == model.n_classes else None
 
 # %% ../nbs/07b_train.ipynb #4326b0b1
 def task_loss(model, logits, y, **kwargs):
@@ -269,6 +327,107 @@ def set_rng_state(s: dict) -> None:
     torch.set_rng_state(s["torch"])
     if s["cuda"] and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s["cuda"])
 
+# %% ../nbs/07b_train.ipynb #52f355ee
+_INDEX_ID_COLUMNS = ("dataset", "subject", "session", "frame", "path", "video_frame", "label")
+
+def _digest(data: bytes) -> str: return hashlib.sha1(data).hexdigest()[:16]
+
+def index_identity(index: pd.DataFrame) -> dict:
+    "Number of rows and a digest of a frame index's identifying columns (dataset … path, labels, `AU<n>`), in row order."
+    cols = [c for c in index.columns if c in _INDEX_ID_COLUMNS or re.fullmatch(r"AU\d+", str(c))]
+    rows = pd.util.hash_pandas_object(index[cols], index=False).to_numpy() if cols else np.zeros(0, np.uint64)
+    return dict(n=len(index), columns=cols, rows=_digest(rows.tobytes()))
+
+def data_identity(data) -> dict | None:
+    "What identifies a dataset for resume: class, length, `aus`, its frame index's identity, a digest of its in-memory targets."
+    if data is None: return None
+    ds = _dataset_of(data)
+    out = dict(kind=type(ds).__name__, n=len(ds))
+    if getattr(ds, "aus", None): out["aus"] = [str(a) for a in ds.aus]
+    if isinstance(getattr(ds, "T", None), int): out["T"] = ds.T
+    if isinstance(getattr(ds, "index", None), pd.DataFrame): out["index"] = index_identity(ds.index)
+    t = known_targets(ds)
+    if t is not None: out["targets"] = dict(shape=list(t.shape), digest=_digest(t.contiguous().cpu().numpy().tobytes()))
+    return out
+
+def model_identity(model: nn.Module) -> dict:
+    "Registry name (else class name), task, output width and a digest of the parameter/buffer names and shapes."
+    shapes = ";".join(f"{k}:{tuple(v.shape)}" for k, v in model.state_dict().items())
+    return dict(name=getattr(model, "registry_name", type(model).__qualname__), task=getattr(model, "task", None),
+                n_classes=getattr(model, "n_classes", None), architecture=_digest(shapes.encode()))
+
+def recipe_identity(rec: Recipe) -> dict:
+    "The recipe's settings after overrides (without the documentation fields `source` and `assumed`)."
+    return {k: v for k, v in dataclasses.asdict(rec).items() if k not in ("source", "assumed")}
+
+def run_config(model: nn.Module, rec: Recipe, seed: int, world: int = 1, train_data=None, valid_data=None,
+               loss_weights: dict | None = None, identity: dict | None = None) -> dict:
+    "The configuration a checkpoint belongs to (see above), as plain JSON values."
+    cfg = dict(model=model_identity(model), recipe=recipe_identity(rec), seed=seed, world=world,
+               train=data_identity(train_data), valid=data_identity(valid_data),
+               loss={k: None if v is None else np.asarray(v, dtype=np.float64).tolist() for k, v in (loss_weights or {}).items()},
+               **(identity or {}))
+    return json.loads(json.dumps(cfg, default=str))
+
+def _flat(d: dict, prefix: str = "") -> dict:
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict) and v: out.update(_flat(v, f"{prefix}{k}."))
+        else: out[f"{prefix}{k}"] = v
+    return out
+
+_ABSENT = "(absent)"
+def config_diff(old: dict, new: dict) -> list[str]:
+    "Dotted names of the settings that differ between two configurations (e.g. `['epochs', 'recipe.lr']`)."
+    a, b = _flat(old), _flat(new)
+    keys = [k for k in sorted(set(a) | set(b)) if a.get(k, _ABSENT) != b.get(k, _ABSENT)]
+    return [k for k in keys if not any(o.startswith(k + ".") for o in keys)]   # `{}` vs `{x: 1}`: name only `x`
+
+def _short(v, n: int = 60) -> str:
+    s = repr(v)
+    return s if len(s) <= n else s[:n - 3] + "..."
+
+class ConfigMismatchError(ValueError):
+    "A checkpoint (or a finished run's `run.json`) belongs to another run configuration; `keys` names the differences."
+    def __init__(self, path, old: dict, new: dict):
+        self.path, self.keys = Path(path), config_diff(old, new)
+        a, b = _flat(old), _flat(new)
+        what = "; ".join(f"{k}: {_short(a.get(k, _ABSENT))} there, {_short(b.get(k, _ABSENT))} now" for k in self.keys)
+        super().__init__(f"cannot resume from {path}: it belongs to another run configuration, differing in {self.keys} "
+                         f"({what}); use another out_dir, or resume=False to start this run over")
+
+# %% ../nbs/07b_train.ipynb #a32b5568
+CHECKPOINT_KEYS = ("model", "optimizer", "scheduler", "scaler", "rng", "epoch", "global_step", "history", "config")
+_RNG_KEYS = {"python", "numpy", "torch", "cuda"}
+
+def load_checkpoint(path) -> dict:
+    "A `fit` checkpoint, checked: anything unreadable or incomplete raises `DataFormatError` naming `path`."
+    path = Path(path)
+    expected = f"a faceattn training checkpoint: a dict with keys {list(CHECKPOINT_KEYS)} saved by torch.save"
+    try: state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as e:
+        raise DataFormatError(path, expected, got=f"{type(e).__name__}: {(str(e).splitlines() or [''])[0][:200]}") from e
+    if not isinstance(state, dict): raise DataFormatError(path, expected, got=f"a {type(state).__name__}")
+    missing = [k for k in CHECKPOINT_KEYS if k not in state]
+    if missing: raise DataFormatError(path, expected, got=f"a dict without {missing}")
+    rngs = state["rng"] if isinstance(state["rng"], list) else [state["rng"]]
+    if not rngs or not all(isinstance(r, dict) and _RNG_KEYS <= set(r) for r in rngs):
+        raise DataFormatError(path, f"'rng': the RNG states {sorted(_RNG_KEYS)} of each process", got=_short(state["rng"]))
+    return state
+
+def temp_files(folder, names: Sequence[str] = ("checkpoint.pt", "history.csv")) -> list[Path]:
+    "The temporary files `faceattn.core.atomic_write` makes for `names` in `folder` (`.<name>.<random>.tmp`)."
+    folder = Path(folder)
+    return sorted(p for n in names for p in folder.glob(f".{glob.escape(n)}.*.tmp"))
+
+def remove_stale_temp_files(folder, names: Sequence[str] = ("checkpoint.pt", "history.csv")) -> list[Path]:
+    "Delete what `temp_files` finds (left by a process killed while writing); returns the paths removed."
+    removed = []
+    for p in temp_files(folder, names):
+        with contextlib.suppress(FileNotFoundError):
+            p.unlink(); removed.append(p)
+    return removed
+
 # %% ../nbs/07b_train.ipynb #3a1795cd
 class NonFiniteLossError(FloatingPointError):
     """The loss became NaN or infinite; names the step, the batch's dataset indices and the last good checkpoint.
@@ -319,19 +478,41 @@ def _summary(prefix, m):
         return out
     return {f"{prefix}accuracy": m["accuracy"], f"{prefix}mean_class_accuracy": m["mean_class_accuracy"]}
 
+def _check_valid_probs(pred: dict, epoch: int) -> None:
+    "NaN probabilities in validation come from NaN inputs (or weights): say so, with the dataset indices, before any metric."
+    bad = ~np.isfinite(pred["probs"].reshape(len(pred["probs"]), -1)).all(1)
+    if bad.any():
+        raise NonFiniteValidationError(f"validation after epoch {epoch}: the model's probabilities are NaN for {int(bad.sum())} "
+                                       f"of {len(bad)} items (dataset indices {pred['indices'][bad][:20].tolist()}): NaN in "
+                                       "those validation inputs, or non-finite weights")
+
+class NonFiniteValidationError(ValueError):
+    "The validation probabilities contain NaN (NaN inputs); names the dataset indices."
+
+def _reduce_sums(sums: dict, n_seen, n_coded, world: int) -> tuple[dict, float, float]:
+    "Per-epoch loss sums and counts over every data-parallel rank (float64)."
+    if world == 1: return dict(sums), n_seen, n_coded
+    import torch.distributed as dist
+    t = torch.tensor([n_seen, n_coded] + [sums[k] for k in sorted(sums)], dtype=torch.float64)
+    dist.all_reduce(t)
+    return dict(zip(sorted(sums), t[2:].tolist())), t[0].item(), t[1].item()
+
 def fit(model: nn.Module, train_data, valid_data=None, recipe: str | Recipe = "smanet", epochs: int | None = None,
         batch_size: int | None = None, lr: float | None = None, au_weight=None, pos_weight=None, seed: int = 0,
         device=None, out_dir=None, resume: bool = False, progress: bool = True, num_workers: int | None = None,
         amp: bool | None = None, callbacks: Sequence[Callable[[dict], Any]] = (), max_steps: int | None = None,
         names: Sequence[str] | None = None, distributed: bool | None = None, ddp_kwargs: dict | None = None,
-        batch_transform: Callable[[dict, bool], dict] | None = None, **recipe_overrides) -> FitResult:
+        batch_transform: Callable[[dict, bool], dict] | None = None, identity: dict | None = None, **recipe_overrides) -> FitResult:
     """Train `model` on `train_data` with a paper's `recipe` (every field overridable by keyword).
 
     `au_weight` multiplies each AU's (or class's) loss term, `pos_weight` each AU's positive term.
     `callbacks` are called after every optimiser step with a dict (epoch, step, global_step, loss, ...);
-    an exception raised there aborts the run (the last epoch checkpoint stays). `max_steps` ends training
-    after that many optimiser steps (the partial epoch is validated and checkpointed). `batch_size` is the
-    global batch: with `world` data-parallel processes each takes `batch_size // world`.
+    an exception raised there aborts the run (the last checkpoint stays). `max_steps` ends training after that
+    many optimiser steps: a partial epoch is validated and checkpointed as partial (history `complete=False`),
+    and `resume=True` continues it from the next batch. `batch_size` is the global batch: with `world`
+    data-parallel processes each takes `batch_size // world`. `names`: the metrics' output names (default: the
+    dataset's AU numbers, see `dataset_names`). `identity`: extra settings recorded in the checkpoint's
+    configuration and checked on resume (e.g. the model's options).
     `batch_transform(batch, train)` runs on every batch once it is on the device, before the model sees it: the
     GPU data path (`faceattn.data.cache.GPUAugment` on uint8 frames) augments there instead of in the loader."""
     rec = get_recipe(recipe, epochs=epochs, batch_size=batch_size, lr=lr, **recipe_overrides)
@@ -342,6 +523,8 @@ def fit(model: nn.Module, train_data, valid_data=None, recipe: str | Recipe = "s
     if rec.batch_size % world: raise ValueError(f"batch_size {rec.batch_size} must be divisible by the {world} processes")
     check_compatible(model, train_data)
     if valid_data is not None: check_compatible(model, valid_data)
+    if names is None: names = dataset_names(valid_data if valid_data is not None else train_data, model)
+    check_targets_coded(model, train_data, "training", names)
     seed_everything(seed + rank)
 
     model.to(dev)
@@ -363,39 +546,49 @@ def fit(model: nn.Module, train_data, valid_data=None, recipe: str | Recipe = "s
     out_dir = Path(out_dir) if out_dir is not None else None
     ckpt_path = out_dir / "checkpoint.pt" if out_dir else None
     hist_path = out_dir / "history.csv" if out_dir else None
-    config = dict(recipe={k: v for k, v in dataclasses.asdict(rec).items() if k != "epochs"}, seed=seed, world=world)
-    history, start_epoch, global_step, last_ckpt = [], 0, 0, None
+    if out_dir is not None and rank == 0 and out_dir.is_dir(): remove_stale_temp_files(out_dir)
+    config = run_config(model, rec, seed, world, train_data, valid_data, dict(au_weight=au_weight, pos_weight=pos_weight), identity)
+    # history: the finished epochs; partial: where a max_steps stop left the current epoch (None when it finished)
+    history, partial, start_epoch, global_step, last_ckpt = [], None, 0, 0, None
     if resume and ckpt_path is not None and ckpt_path.exists():
-        state = torch.load(ckpt_path, map_location="cpu", weights_only=True)
-        if state["config"] != config:
-            diff = sorted(k for k in set(state["config"]["recipe"]) | set(config["recipe"])
-                          if state["config"]["recipe"].get(k) != config["recipe"].get(k))
-            raise ValueError(f"cannot resume from {ckpt_path}: it was written with a different configuration "
-                             f"(recipe fields {diff}, seed {state['config']['seed']} vs {seed}, world {state['config']['world']} vs {world})")
-        model.load_state_dict(state["model"]); opt.load_state_dict(state["optimizer"])
-        sched.load_state_dict(state["scheduler"]); scaler.load_state_dict(state["scaler"])
-        history, start_epoch, global_step, last_ckpt = list(state["history"]), state["epoch"], state["global_step"], ckpt_path
+        state = load_checkpoint(ckpt_path)
+        if state["config"] != config: raise ConfigMismatchError(ckpt_path, state["config"], config)
+        try:
+            model.load_state_dict(state["model"]); opt.load_state_dict(state["optimizer"])
+            sched.load_state_dict(state["scheduler"]); scaler.load_state_dict(state["scaler"])
+        except (RuntimeError, KeyError, ValueError) as e:
+            raise DataFormatError(ckpt_path, f"the weights and optimiser state of model {config['model']['name']!r}",
+                                  got=(str(e).splitlines() or [""])[0][:200]) from e
+        history, partial, start_epoch = list(state["history"]), state.get("partial"), state["epoch"]
+        global_step, last_ckpt = state["global_step"], ckpt_path
         set_rng_state(state["rng"][rank] if isinstance(state["rng"], list) else state["rng"])
 
-    def save_checkpoint(epoch):
-        rngs = rng_state()
+    def save_checkpoint(completed: int, rngs: dict):
         if world > 1:
             import torch.distributed as dist
             allr = [None] * world; dist.all_gather_object(allr, rngs); rngs = allr
         if rank != 0: return
-        atomic_save_csv(pd.DataFrame(history), hist_path)
+        remove_stale_temp_files(out_dir)
         atomic_torch_save(dict(model=model.state_dict(), optimizer=opt.state_dict(), scheduler=sched.state_dict(),
-                               scaler=scaler.state_dict(), rng=rngs, epoch=epoch, global_step=global_step,
-                               history=history, config=config), ckpt_path)
+                               scaler=scaler.state_dict(), rng=rngs, epoch=completed, global_step=global_step,
+                               history=history, partial=partial, config=config), ckpt_path)
+        atomic_save_csv(pd.DataFrame(history + ([partial["row"]] if partial else [])), hist_path)   # after: it describes the checkpoint
 
-    valid_metrics, checked, stop = None, False, False
+    valid_metrics, checked = None, False
     for epoch in range(start_epoch, rec.epochs):
-        if stop or (max_steps is not None and global_step >= max_steps): break
+        if max_steps is not None and global_step >= max_steps: break
+        resumed, partial = partial, None                 # a partial epoch continues from its next batch
+        skip = resumed["step"] if resumed else 0
         _set_epoch(loader, seed, epoch)
+        n_batches = _n_batches(loader)
         net.train()
-        sums, n_seen, t0, cur_lr = {}, 0, time.time(), opt.param_groups[0]["lr"]
-        bar = tqdm(loader, desc=f"epoch {epoch + 1}/{rec.epochs}", disable=not progress or rank != 0, leave=False)
-        for step, batch in enumerate(bar):
+        if resumed is None: sums, n_seen, n_coded = {}, 0, 0
+        elif rank == 0: sums, n_seen, n_coded = dict(resumed["sums"]), resumed["n_seen"], resumed["n_coded"]   # the totals so far
+        else: sums, n_seen, n_coded = {k: 0.0 for k in resumed["sums"]}, 0, 0                                # (rank 0 carries them)
+        t0, cur_lr = time.time() - (resumed["seconds"] if resumed else 0.0), opt.param_groups[0]["lr"]
+        coded, stopped_at = torch.zeros((), dtype=torch.int64, device=dev), None
+        bar = tqdm(_batches_from(loader, skip), desc=f"epoch {epoch + 1}/{rec.epochs}", disable=not progress or rank != 0, leave=False)
+        for step, batch in enumerate(bar, start=skip):
             if batch_transform is not None: batch = batch_transform(to_device(batch, dev), True)
             inputs = model_inputs(model, batch, dev, cl)
             y = batch["target"].to(dev, non_blocking=True)
@@ -422,28 +615,38 @@ def fit(model: nn.Module, train_data, valid_data=None, recipe: str | Recipe = "s
             scaler.step(opt); scaler.update()
             global_step += 1
             b = len(y); n_seen += b
+            if model.task == "au": coded += (y >= 0).sum()
             for k, v in {"loss": loss, **{f"loss_{k}": v for k, v in terms.items()}}.items():
                 sums[k] = sums.get(k, 0.0) + v.item() * b
             if progress and rank == 0: bar.set_postfix(loss=f"{loss.item():.4f}")
             info = dict(epoch=epoch + 1, step=step, global_step=global_step, loss=loss.item(), model=model, optimizer=opt, rank=rank)
             for cb in callbacks: cb(info)
-            if max_steps is not None and global_step >= max_steps: stop = True; break
-        sched.step()
-        if world > 1:
-            import torch.distributed as dist
-            t = torch.tensor([n_seen] + [sums[k] for k in sorted(sums)], dtype=torch.float64)
-            dist.all_reduce(t); n_seen, sums = t[0].item(), dict(zip(sorted(sums), t[1:].tolist()))
-        row = dict(epoch=epoch + 1, lr=cur_lr, steps=global_step, **{f"train_{k}": v / max(n_seen, 1) for k, v in sums.items()})
+            if max_steps is not None and global_step >= max_steps: stopped_at = step + 1; break
+        if isinstance(loader.sampler, SkippingSampler): loader.sampler.skip = 0
+        complete = stopped_at is None or (n_batches is not None and stopped_at >= n_batches)
+        rngs = None if complete else rng_state()        # a partial epoch resumes with the RNG as the next step would find it
+        n_coded += coded.item()
+        if complete: sched.step()
+        tot, tot_seen, tot_coded = _reduce_sums(sums, n_seen, n_coded, world)
+        if complete and model.task == "au" and tot_coded == 0:
+            raise ValueError(f"epoch {epoch + 1}: every AU target the model was trained on was -1 (not coded): the masked loss "
+                             "is 0 and nothing was learned; check the frame index's AU columns and the fold split")
+        row = dict(epoch=epoch + 1, lr=cur_lr, steps=global_step, **{f"train_{k}": v / max(tot_seen, 1) for k, v in tot.items()})
         if vloader is not None:
             pred = gather_shards(predict_loop(model, vloader, dev, amp_dtype, loss_kwargs=loss_kw, batch_transform=batch_transform), len(valid_data), world)
+            _check_valid_probs(pred, epoch + 1)
             valid_metrics = compute_metrics(model, pred, names)
             row.update(valid_loss=pred["loss"], **_summary("valid_", valid_metrics))
-        row["seconds"] = time.time() - t0
-        history.append({k: (float(v) if isinstance(v, (float, np.floating)) else v) for k, v in row.items()})
+        row.update(seconds=time.time() - t0, complete=complete)
+        row = {k: (float(v) if isinstance(v, (float, np.floating)) else v) for k, v in row.items()}
+        if complete: history.append(row)
+        else: partial = dict(step=stopped_at, sums=tot, n_seen=tot_seen, n_coded=tot_coded, seconds=row["seconds"], row=row)
         if out_dir is not None:
-            save_checkpoint(epoch + 1); last_ckpt = ckpt_path
-    if valid_metrics is None and vloader is not None and history:   # resumed a finished run: recompute
-        valid_metrics = compute_metrics(model, gather_shards(predict_loop(model, vloader, dev, amp_dtype, batch_transform=batch_transform), len(valid_data), world), names)
-    hist = pd.DataFrame(history)
+            save_checkpoint(epoch + 1 if complete else epoch, rng_state() if complete else rngs); last_ckpt = ckpt_path
+    rows = history + ([partial["row"]] if partial else [])
+    if valid_metrics is None and vloader is not None and rows:   # resumed a finished (or stopped) run: recompute
+        pred = gather_shards(predict_loop(model, vloader, dev, amp_dtype, batch_transform=batch_transform), len(valid_data), world)
+        _check_valid_probs(pred, len(history))
+        valid_metrics = compute_metrics(model, pred, names)
     paths = dict(out_dir=out_dir, history=hist_path, checkpoint=ckpt_path) if out_dir else {}
-    return FitResult(hist, history[-1] if history else {}, valid_metrics, paths, model, rec)
+    return FitResult(pd.DataFrame(rows), rows[-1] if rows else {}, valid_metrics, paths, model, rec)

@@ -148,6 +148,9 @@ def align_face(image: np.ndarray, landmarks: np.ndarray, method: str | np.ndarra
     template `(49,2)` (Umeyama least squares). Returns the `size×size` image and its landmarks `(49,2)`."""
     landmarks = np.asarray(landmarks, np.float64)
     if landmarks.shape != (49, 2): raise ValueError(f"align_face: expected landmarks of shape (49, 2), got {landmarks.shape}")
+    if not np.isfinite(landmarks).all():         # NaN points would give a one-colour image, trained with real labels
+        raise ValueError(f"align_face: {int((~np.isfinite(landmarks)).any(1).sum())} of the 49 landmarks are not finite; "
+                         "drop such frames first (faceattn.data.index.require_landmarks, as make_dataset does)")
     if isinstance(method, str):
         if method != "jaanet": raise ValueError(f"align_face: unknown method {method!r}; use 'jaanet' or a (49,2) template")
         M = jaanet_matrix(landmarks, size)

@@ -15,8 +15,8 @@ from torchvision.transforms.v2 import InterpolationMode
 from .align import JAANET_CROP, REFLECT_49
 
 # %% auto #0
-__all__ = ['NORMALIZATION', 'PRESETS', 'ToFloat', 'Resize', 'Crop', 'flip_landmarks', 'Flip', 'RandomAffine', 'ColorJitter',
-           'Normalize', 'Augment', 'augmentation']
+__all__ = ['NORMALIZATION', 'PRESETS', 'ToFloat', 'Resize', 'CropTooLargeError', 'Crop', 'flip_landmarks', 'Flip', 'RandomAffine',
+           'ColorJitter', 'Normalize', 'Augment', 'augmentation']
 
 # %% ../../nbs/04c_augment.ipynb #e3d65d2d
 def _rand(g, *shape): return torch.rand(shape or (), generator=g)
@@ -36,13 +36,16 @@ class Resize:
         if lm is not None: lm = (lm + 0.5) * lm.new_tensor([self.size[1] / w, self.size[0] / h]) - 0.5
         return img, lm
 
+class CropTooLargeError(ValueError):
+    "A crop larger than the image (`FrameDataset` re-raises it naming the frame's file)."
+
 class Crop:
     "Crop to `size`: uniformly random position when `random`, else centred (torchvision's rounding)."
     def __init__(self, size, random: bool = True):
         self.size, self.random = ((size, size) if isinstance(size, int) else tuple(size)), random
     def __call__(self, img, lm, g=None):
         h, w = img.shape[-2:]; ch, cw = self.size
-        if ch > h or cw > w: raise ValueError(f"crop {self.size} is larger than the image {(h, w)}")
+        if ch > h or cw > w: raise CropTooLargeError(f"crop {self.size} is larger than the image {(h, w)}")
         if self.random:
             top = int(torch.randint(0, h - ch + 1, (), generator=g)); left = int(torch.randint(0, w - cw + 1, (), generator=g))
         else: top, left = int(round((h - ch) / 2)), int(round((w - cw) / 2))

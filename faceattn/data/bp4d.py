@@ -16,8 +16,41 @@ from .index import (au_columns, blank_image_bytes, cached_index, files_under, fi
                                  make_index, note_removed, parse_au_name, select_subjects)
 
 # %% auto #0
-__all__ = ['BP4D_AUS', 'BP4D_LAYOUTS', 'FRAME_FORMATS', 'SESSION_RE', 'log', 'read_occ_csv', 'read_int_csv', 'fixture_value',
-           'write_fixture', 'label_files', 'index']
+__all__ = ['BP4D_AUS', 'BP4D_LAYOUTS', 'FRAME_FORMATS', 'SESSION_RE', 'log', 'read_text_checked', 'split_fields', 'strict_int',
+           'read_occ_csv', 'read_int_csv', 'fixture_value', 'write_fixture', 'label_files', 'index']
+
+# %% ../../nbs/03a_bp4d.ipynb #1a3d6412
+def read_text_checked(path, what: str) -> str:
+    "The text of `path` as UTF-8 (BOM allowed); a folder, a missing file or non-UTF-8 bytes raise `DataFormatError` naming it."
+    path = Path(path)
+    if path.is_dir(): raise DataFormatError(path, f"a file ({what})", got="a folder")
+    if not path.is_file(): raise DataFormatError(path, f"a file ({what})", got="no such file")
+    data = path.read_bytes()
+    try: return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise DataFormatError(path, f"UTF-8 text ({what})", line=data[:e.start].count(b"\n") + 1,
+                              got=f"byte 0x{data[e.start]:02x} at offset {e.start}") from None
+
+def split_fields(path, text: str, sep: str | None = ",", n_fields: int | None = None) -> tuple[list[int], list[list[str]]]:
+    "Non-blank lines of `text` split at `sep` (fields stripped) and their 1-based line numbers; all with `n_fields` fields (default: the first line's)."
+    numbers, rows = [], []
+    for i, line in enumerate(text.splitlines(), 1):
+        if not line.strip(): continue
+        fields = [f.strip() for f in line.split(sep)]
+        want = n_fields if n_fields is not None else len(rows[0]) if rows else len(fields)
+        if len(fields) != want:
+            raise DataFormatError(path, f"{want} {'whitespace' if sep is None else repr(sep)}-separated fields per line"
+                                  + ("" if n_fields is not None else " (as on the first line)"), line=i, got=f"{len(fields)} fields: {line[:60]}")
+        numbers.append(i)
+        rows.append(fields)
+    return numbers, rows
+
+def strict_int(text: str, path, what: str, line: int | None = None) -> int:
+    "`text` as an integer; a fraction, inf, nan or a non-number raise `DataFormatError` (never truncated)."
+    try: v = float(str(text).strip())
+    except ValueError: v = float("nan")
+    if not np.isfinite(v) or v != round(v): raise DataFormatError(path, what, line=line, got=str(text).strip()[:40])
+    return int(v)
 
 # %% ../../nbs/03a_bp4d.ipynb #b6a883c1
 BP4D_AUS = [1, 2, 4, 6, 7, 10, 12, 14, 15, 17, 23, 24]
@@ -26,45 +59,65 @@ FRAME_FORMATS = ("{frame:04d}.jpg", "{frame}.jpg")
 SESSION_RE = r"([FM]\d{3})_(T\d+)\.csv"
 log = logging.getLogger("faceattn.data")
 
+def _integer_column(path, raw: pd.DataFrame, col: str, lines: list[int], what: str) -> pd.Series:
+    "Column `col` of the string table `raw` as int64; the first non-integer (fraction, inf, nan, text) is named with its line."
+    v = pd.to_numeric(raw[col], errors="coerce")
+    bad = ~np.isfinite(v) | (v != v.round())
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DataFormatError(path, what, line=lines[i], got=raw[col].iat[i])
+    return v.astype("int64")
+
 def read_occ_csv(path, aus: Sequence[int], frame_col="0", missing: int = 9) -> pd.DataFrame:
     "Parse one AU occurrence CSV by header name → DataFrame `frame, AU<a>...` with 1/0/-1 (`missing` → -1)."
     path = Path(path)
-    try: raw = pd.read_csv(path, dtype=str, skipinitialspace=True)
-    except pd.errors.EmptyDataError: raise DataFormatError(path, f"a header row with a frame column {frame_col!r} and AU columns", line=1, got="an empty file")
-    raw.columns = [str(c).strip() for c in raw.columns]
-    fc = raw.columns[frame_col] if isinstance(frame_col, int) else str(frame_col)
-    if fc not in raw.columns:
-        raise DataFormatError(path, f"a header with the frame column {frame_col!r}", line=1, got=",".join(raw.columns[:8]))
+    lines, rows = split_fields(path, read_text_checked(path, "an AU occurrence CSV"), ",")
+    if not rows: raise DataFormatError(path, f"a header row with a frame column {frame_col!r} and AU columns", line=1, got="an empty file")
+    header, lines = rows[0], lines[1:]
+    raw = pd.DataFrame(rows[1:], columns=range(len(header)), dtype=str)
+    fc = frame_col if isinstance(frame_col, int) else header.index(str(frame_col)) if str(frame_col) in header else None
+    if fc is None or not 0 <= fc < len(header):
+        raise DataFormatError(path, f"a header with the frame column {frame_col!r}", line=1, got=",".join(header[:8]))
     bycol = {}
-    for c in raw.columns:
-        a = parse_au_name(c) if c != fc else None
-        if a is not None and a != 0: bycol.setdefault(a, c)
+    for k, c in enumerate(header):
+        a = parse_au_name(c) if k != fc else None
+        if a is None or a == 0 or a not in aus: continue
+        if a in bycol: raise DataFormatError(path, f"one column per AU", line=1, got=f"columns {header[bycol[a]]!r} and {c!r} both name AU{a}")
+        bycol[a] = k
     lacking = [a for a in aus if a not in bycol]
     if lacking:
-        raise DataFormatError(path, f"columns for AUs {list(aus)}", line=1, got=f"a header without AU(s) {lacking}: {','.join(raw.columns[:8])}...")
+        raise DataFormatError(path, f"columns for AUs {list(aus)}", line=1, got=f"a header without AU(s) {lacking}: {','.join(header[:8])}...")
     if not len(raw): raise DataFormatError(path, "at least one labelled frame after the header", got="header only")
-    out = {}
-    fr = pd.to_numeric(raw[fc], errors="coerce")
-    bad = fr.isna() | (fr != fr.round())
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0]); raise DataFormatError(path, f"an integer frame number in column {fc!r}", line=i + 2, got=raw[fc].iat[i])
-    out["frame"] = fr.astype("int64")
+    out = {"frame": _integer_column(path, raw, fc, lines, f"an integer frame number in column {header[fc]!r}")}
     if out["frame"].duplicated().any():
-        i = int(np.flatnonzero(out["frame"].duplicated())[0]); raise DataFormatError(path, "each frame once", line=i + 2, got=f"frame {out['frame'].iat[i]} again")
+        i = int(np.flatnonzero(out["frame"].duplicated())[0])
+        raise DataFormatError(path, "each frame once", line=lines[i], got=f"frame {out['frame'].iat[i]} again")
     for a in aus:
-        c = bycol[a]; v = pd.to_numeric(raw[c], errors="coerce")
+        k = bycol[a]
+        v = pd.to_numeric(raw[k], errors="coerce")
         bad = ~v.isin((0, 1, missing))
         if bad.any():
-            i = int(np.flatnonzero(bad)[0]); raise DataFormatError(path, f"0, 1 or {missing} in column {c!r}", line=i + 2, got=raw[c].iat[i])
+            i = int(np.flatnonzero(bad)[0])
+            raise DataFormatError(path, f"0, 1 or {missing} in column {header[k]!r}", line=lines[i], got=raw[k].iat[i])
         out[f"AU{a}"] = v.where(v != missing, -1).astype("int8")
     return pd.DataFrame(out)
 
-def read_int_csv(path, missing: int = 9) -> pd.Series:
-    "Intensity CSV (`frame,intensity`, no header) → Series frame → float intensity, `missing` → NaN."
-    t = pd.read_csv(path, header=None, names=["frame", "v"], skipinitialspace=True)
-    if t.frame.isna().any() or t.v.isna().any():
-        raise DataFormatError(path, "rows 'frame,intensity' with numbers", line=int(np.flatnonzero(t.isna().any(axis=1))[0]) + 1)
-    return pd.Series(t.v.where(t.v != missing).astype(float).to_numpy(), index=t.frame.astype("int64").to_numpy())
+def read_int_csv(path, missing: int = 9, max_intensity: int = 5) -> pd.Series:
+    "Intensity CSV (`frame,intensity`, no header) → Series frame → float intensity 0..`max_intensity`, `missing` → NaN."
+    path = Path(path)
+    lines, rows = split_fields(path, read_text_checked(path, "an AU intensity CSV"), ",", n_fields=2)
+    if not rows: raise DataFormatError(path, "rows 'frame,intensity'", got="an empty file")
+    raw = pd.DataFrame(rows, columns=["frame", "v"], dtype=str)
+    frame = _integer_column(path, raw, "frame", lines, "rows 'frame,intensity' with an integer frame")
+    v = _integer_column(path, raw, "v", lines, f"rows 'frame,intensity' with an integer intensity 0..{max_intensity} or {missing}")
+    bad = ~(v.between(0, max_intensity) | (v == missing))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DataFormatError(path, f"an intensity 0..{max_intensity} or {missing}", line=lines[i], got=raw.v.iat[i])
+    if frame.duplicated().any():
+        i = int(np.flatnonzero(frame.duplicated())[0])
+        raise DataFormatError(path, "each frame once", line=lines[i], got=f"frame {frame.iat[i]} again")
+    return pd.Series(v.where(v != missing).astype(float).to_numpy(), index=frame.to_numpy())
 
 # %% ../../nbs/03a_bp4d.ipynb #79ce9681
 def fixture_value(s: int, frame: int, au: int) -> int:
@@ -116,7 +169,9 @@ def index(root=None, aus: Sequence[int] = BP4D_AUS, *, layout: str = "auto", fra
                             name=f"{__name__}.index")
     occ = root/"AUCoding"/"AU_OCC"
     if not occ.is_dir(): raise DataFormatError(occ, "the BP4D label folder AUCoding/AU_OCC/ holding <subject>_<task>.csv files")
-    files = find_ci(occ, SESSION_RE, dirs=False)
+    files = find_ci(occ, SESSION_RE)
+    folders = [p for p, _ in files if p.is_dir()]
+    if folders: raise DataFormatError(folders[0], "a label file <subject>_<task>.csv", got="a folder")
     ignored = sorted({p.name for p in occ.iterdir()} - {p.name for p, _ in files})
     if ignored: log.warning("%s: ignoring %d file(s) not named <subject>_<task>.csv: %s", occ, len(ignored), ignored[:5])
     if not files: raise DataFormatError(occ, "files named like F001_T1.csv", got="none")
@@ -148,7 +203,8 @@ def index(root=None, aus: Sequence[int] = BP4D_AUS, *, layout: str = "auto", fra
         lab.insert(0, "session", T); lab.insert(0, "subject", S)
         for a in intensities or []:
             f = root/"AUCoding"/"AU_INT"/f"AU{a:02d}"/f"{S}_{T}_AU{a:02d}.csv"
-            lab[f"AU{a}_int"] = read_int_csv(f).reindex(lab.frame.to_numpy()).to_numpy() if f.is_file() else np.nan
+            if not f.exists(): log.warning("%s: no intensity file; AU%d_int is NaN for %s/%s", f, a, S, T)
+            lab[f"AU{a}_int"] = read_int_csv(f).reindex(lab.frame.to_numpy()).to_numpy() if f.exists() else np.nan
         if landmarks_folder: lab = lab.assign(**landmark_columns(root, S, T, lab.frame.to_numpy(), folder=landmarks_folder))
         parts.append(lab[["subject", "session", "frame", "path"] + [c for c in lab if c not in ("subject", "session", "frame", "path")]])
     if not parts: raise DataFormatError(occ, "at least one session with frames", got=f"none (removed: {removed})")

@@ -34,14 +34,21 @@ def frame_sources(root, subject: str) -> dict[str, list[tuple[int, str]]]:
     base, out = Path(root)/"2D+3D", {}
     z = base/f"{subject}.zip"
     if z.is_file():
-        for n in zipfile.ZipFile(z).namelist():
+        try:
+            with zipfile.ZipFile(z) as archive: members = archive.namelist()
+        except zipfile.BadZipFile as e: raise DataFormatError(z, "a zip archive of <subject>/<task>/<frame>.jpg", got=str(e)) from None
+        for n in members:
             parts = n.strip("/").split("/")
             if len(parts) >= 2 and _num(parts[-1]) is not None:
                 out.setdefault(parts[-2].upper(), []).append((_num(parts[-1]), f"{z}{ZIP_SEP}{n}"))
     elif (base/subject).is_dir():
         for p in (base/subject).glob("*/*"):
             if _num(p.name) is not None: out.setdefault(p.parent.name.upper(), []).append((_num(p.name), str(p)))
-    return {t: sorted(v) for t, v in out.items()}
+    for t, v in out.items():
+        v.sort()
+        twice = next((b for a, b in zip(v, v[1:]) if a[0] == b[0]), None)
+        if twice: raise DataFormatError(twice[1].split(ZIP_SEP)[0], f"one image per frame number of {subject}/{t}", got=f"frame {twice[0]} twice, e.g. {twice[1]}")
+    return out
 
 # %% ../../nbs/03d_bp4dplus.ipynb #92a8d253
 def write_fixture(root, subjects=("F001", "F041"), n_frames: int = 6, *, zipped: bool = True, header_aus=BP4D_AUS,
@@ -91,7 +98,9 @@ def index(root=None, aus: Sequence[int] = BP4D_AUS, *, tasks: Sequence[str] = BP
         unknown = {t: c for t, c in task_labels.items() if c not in FER_CLASSES}
         if unknown: raise ValueError(f"task_labels: classes {unknown} are not in {FER_CLASSES}")
     removed, parts, sources = {}, [], {}
-    csvs = find_ci(occ, r"([FM]\d{3})_(T\d+)\.csv", dirs=False)
+    csvs = find_ci(occ, r"([FM]\d{3})_(T\d+)\.csv")
+    folders = [p for p, _ in csvs if p.is_dir()]
+    if folders: raise DataFormatError(folders[0], "a label file <subject>_<task>.csv", got="a folder")
     subjects = select_subjects((m.group(1).upper() for _, m in csvs), subjects, occ)
     for p, m in csvs:
         S, T = m.group(1).upper(), m.group(2).upper()

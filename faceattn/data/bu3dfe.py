@@ -31,6 +31,16 @@ def write_fixture(root, subjects=("F0001", "M0002"), races=("WH", "AE")) -> Path
         (d/f"{S}_NE00{r}_F2D.bmp").write_bytes(bmp); (d/f"{S}_AN04{r}_F3D.wrl").write_text("")
     return root
 
+def _check_image(p: Path, sd: Path, m: re.Match, e: str, i: int, seen: dict):
+    "One texture image: a file (not a folder, not empty), of its folder's subject, intensity 00 for NE else 01..04, each (subject, expression, intensity) once."
+    if not p.is_file(): raise DataFormatError(p, "an image file", got="a folder")
+    if p.stat().st_size == 0: raise DataFormatError(p, "a BMP image", got="an empty file")
+    if m.group(1).upper() != sd.name.upper(): raise DataFormatError(p, f"an image of subject {sd.name} (the folder)", got=m.group(1))
+    if (e == "NE") != (i == 0) or not 0 <= i <= 4: raise DataFormatError(p, "intensity 00 for NE, 01..04 otherwise (name[8:10])", got=f"{e}{i:02d}")
+    key = (sd.name.upper(), e, i)
+    if key in seen: raise DataFormatError(p, f"one image per expression and intensity of {sd.name}", got=f"{e}{i:02d} also in {seen[key].name}")
+    seen[key] = p
+
 def index(root=None, *, intensities: Sequence[int] = (3, 4), neutral: bool = False, dataset: str = "BU-3DFE",
           cache: bool = False) -> pd.DataFrame:
     "Frame index of the BU-3DFE 2D texture images."
@@ -40,13 +50,16 @@ def index(root=None, *, intensities: Sequence[int] = (3, 4), neutral: bool = Fal
     if cache: return cached_index(index, root, args, subs, name=f"{__name__}.index")
     if not subs: raise DataFormatError(root, "subject folders F0001..M0044 holding *_F2D.bmp files")
     names = [k for k in EXPRESSIONS if k != "NE"] + (["NE"] if neutral else [])
-    removed, rows = {}, []
+    removed, rows, seen = {}, [], {}
     for sd in subs:
         for p in sorted(sd.iterdir()):
             m = NAME_RE.fullmatch(p.name)
-            if not m: continue
+            if not m:
+                if p.name.lower().endswith("_f2d.bmp"): raise DataFormatError(p, "a 2D texture name like F0001_AN01WH_F2D.bmp", got=p.name)
+                continue
             e, i = m.group(2).upper(), int(m.group(3))
             if e not in EXPRESSIONS: raise DataFormatError(p, f"an expression code in {list(EXPRESSIONS)} at name[6:8]", got=e)
+            _check_image(p, sd, m, e, i, seen)
             if e == "NE":
                 if not neutral: note_removed(removed, "neutral", 1, level=logging.DEBUG); continue
             elif i not in intensities: note_removed(removed, "intensity_not_kept", 1, level=logging.DEBUG); continue

@@ -15,13 +15,28 @@ from ..core import DataFormatError, atomic_write, atomic_write_json, faceattn_ho
 from .align import REFLECT_49
 from .augment import NORMALIZATION, flip_landmarks
 from .datasets import FrameSource, index_landmarks
+from .index import _split_zip
 
 # %% auto #0
-__all__ = ['CACHE_VERSION', 'index_hash', 'CacheSource', 'FrameCache', 'keep_uint8', 'gpu_augment', 'GPUAugment']
+__all__ = ['CACHE_VERSION', 'CacheNotWritableError', 'files_hash', 'index_hash', 'CacheSource', 'FrameCache', 'keep_uint8',
+           'gpu_augment', 'GPUAugment']
 
 # %% ../../nbs/04e_cache.ipynb #5bca6e39
-CACHE_VERSION = 1
+CACHE_VERSION = 2      # 2: files_hash (frame files' size and mtime); 1: index hash only
 _ID_COLS = ["dataset", "subject", "session", "frame", "path", "video_frame"]
+
+class CacheNotWritableError(OSError):
+    "The frame cache's folder cannot be created or written (e.g. a read-only `FACEATTN_HOME`)."
+
+def files_hash(paths) -> str:
+    "SHA-256 over `(file, size, mtime_ns)` of the distinct frame files of absolute `paths` (a zip member: its archive)."
+    h = hashlib.sha256()
+    for f in sorted({_split_zip(p)[0] for p in paths}):
+        try:
+            st = os.stat(f)
+            h.update(json.dumps([f, st.st_size, st.st_mtime_ns]).encode())
+        except FileNotFoundError: h.update(json.dumps([f, -1, -1]).encode())
+    return h.hexdigest()
 
 def index_hash(index: pd.DataFrame, landmarks=None, settings: dict | None = None) -> str:
     "SHA-256 of the index's identifying columns, the landmarks and the preparation settings."
@@ -76,17 +91,22 @@ class FrameCache:
         "Decode every row of `index` once (aligned/resized like `FrameSource`) into `folder`; reuse a matching cache."
         src = FrameSource(index, landmarks, align, size)
         key = index_hash(index.assign(path=src.paths), src.landmarks, src.settings())   # absolute paths: two roots never share a key
-        folder = Path(folder) if folder is not None else faceattn_home("framecache", key[:20])
+        files = files_hash(src.paths)
+        try: folder = Path(folder) if folder is not None else faceattn_home("framecache", key[:20])
+        except OSError as e: raise CacheNotWritableError(f"cannot write the frame cache under FACEATTN_HOME ({e})") from e
         hp = folder/"header.json"
         if not force and hp.exists():
             try:
                 fc = cls(folder)
-                if fc.header["index_hash"] == key:
+                if fc.header["index_hash"] == key and fc.header["files_hash"] == files:
                     if verbose: print(f"reusing frame cache {folder}")
                     return fc
             except (DataFormatError, OSError, ValueError, KeyError): pass
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=folder) as tmp:      # same file system: the renames are atomic
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            workdir = tempfile.TemporaryDirectory(dir=folder)
+        except OSError as e: raise CacheNotWritableError(f"{folder}: cannot write the frame cache here ({e})") from e
+        with workdir as tmp:                                      # same file system: the renames are atomic
             first, _ = src.get(0)
             h, w = first.shape[:2]
             mm = np.memmap(Path(tmp)/"frames.u8", np.uint8, "w+", shape=(len(src), h, w, 3))
@@ -104,7 +124,7 @@ class FrameCache:
             os.replace(Path(tmp)/"frames.u8", folder/"frames.u8")
         if lms is not None:
             with atomic_write(folder/"landmarks.npy", "wb") as f: np.save(f, lms)
-        atomic_write_json(hp, dict(version=CACHE_VERSION, index_hash=key, n=len(src), height=h, width=w,
+        atomic_write_json(hp, dict(version=CACHE_VERSION, index_hash=key, files_hash=files, n=len(src), height=h, width=w,
                                    settings=src.settings(), has_landmarks=lms is not None,
                                    seconds=round(time.time() - t0, 3)))
         if verbose: print(f"built frame cache {folder}: {len(src)} frames {h}x{w} in {time.time() - t0:.1f}s")

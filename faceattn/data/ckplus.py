@@ -12,31 +12,36 @@ import numpy as np
 import pandas as pd
 
 from ..core import DataFormatError, data_root
+from .bp4d import read_text_checked, split_fields, strict_int
 from .index import (blank_image_bytes, cached_index, files_under, landmark_columns, make_index, note_removed,
                                  prefer_landmarks, single_file_columns)
 
 # %% auto #0
-__all__ = ['CLASSES', 'NAME_RE', 'log', 'read_code', 'read_facs', 'read_landmarks68', 'write_fixture', 'label_files', 'index']
+__all__ = ['CLASSES', 'NAME_RE', 'SIDE_RE', 'log', 'read_code', 'read_facs', 'read_landmarks68', 'side_file', 'write_fixture',
+           'label_files', 'index']
 
 # %% ../../nbs/03e_ckplus.ipynb #4539608d
 CLASSES = ["anger", "contempt", "disgust", "fear", "happy", "sadness", "surprise"]
 NAME_RE = re.compile(r"(S\d{3})_(\d{3})_(\d{8})\.png", re.I)
+SIDE_RE = re.compile(r"(S\d{3})_(\d{3})_(\d{8})_(emotion|facs)\.txt", re.I)
 log = logging.getLogger("faceattn.data")
 
 def read_code(path, what: str = "an emotion code 1..7") -> int:
-    "`int(float(s.strip()))` of a CK+ one-number file, with a clear error."
-    s = Path(path).read_text().strip()
-    try: return int(float(s))
-    except ValueError: raise DataFormatError(path, what, line=1, got=s[:40])
+    "The integer in a CK+ one-number file (`   3.0000000e+00`); a fraction (`2.5`, `2.9999999`), inf, nan or text raise."
+    text = read_text_checked(path, what).strip()
+    return strict_int(text, path, f"{what} (one integer-valued number)", line=1)
 
 def read_facs(path) -> dict[int, float]:
-    "A CK+ FACS file → {AU: intensity} (lines `AU intensity`, %e floats)."
+    "A CK+ FACS file → {AU: intensity} (lines `AU intensity`, %e floats; the AU must be an integer, each AU once)."
     out = {}
-    for i, line in enumerate(Path(path).read_text().splitlines(), 1):
-        if not line.strip(): continue
-        f = line.split()
-        try: out[int(float(f[0]))] = float(f[1]) if len(f) > 1 else 0.0
-        except (ValueError, IndexError): raise DataFormatError(path, "'AU intensity' numbers", line=i, got=line)
+    lines, rows = split_fields(path, read_text_checked(path, "a CK+ FACS file"), None, n_fields=2)
+    for n, (au, value) in zip(lines, rows):
+        a = strict_int(au, path, "'AU intensity' with an integer AU", line=n)
+        try: v = float(value)
+        except ValueError: v = float("nan")
+        if not np.isfinite(v): raise DataFormatError(path, "'AU intensity' with a finite intensity", line=n, got=f"{au} {value}")
+        if a in out: raise DataFormatError(path, "each AU once", line=n, got=f"AU{a} again")
+        out[a] = v
     return out
 
 def read_landmarks68(path) -> np.ndarray:
@@ -44,6 +49,19 @@ def read_landmarks68(path) -> np.ndarray:
     a = np.loadtxt(path, dtype=np.float32, ndmin=2)
     if a.shape != (68, 2): raise DataFormatError(path, "68 lines of 'x y'", got=f"shape {a.shape}")
     return a
+
+def side_file(folder: Path, S: str, q: str, kind: str, frames: dict, image_dir: Path) -> tuple[int, Path] | None:
+    "The one `<S>_<q>_<frame>_<kind>.txt` of a sequence and its frame, which must be one of `frames`; None when absent."
+    if not folder.is_dir(): return None
+    hits = sorted(p for p in folder.iterdir() if p.name.lower().endswith(f"_{kind}.txt"))
+    if len(hits) > 1: raise DataFormatError(hits[1], f"one {kind} file per sequence in {folder}", got=f"{len(hits)}: {[p.name for p in hits]}")
+    if not hits: return None
+    m = SIDE_RE.fullmatch(hits[0].name)
+    if not m or (m.group(1).upper(), m.group(2)) != (S.upper(), q) or m.group(4).lower() != kind:
+        raise DataFormatError(hits[0], f"a name {S}_{q}_<8-digit frame>_{kind}.txt", got=hits[0].name)
+    f = int(m.group(3))
+    if f not in frames: raise DataFormatError(hits[0], f"a frame number with an image {S}_{q}_{f:08d}.png in {image_dir}", got=f"frame {f}, no such image")
+    return f, hits[0]
 
 # %% ../../nbs/03e_ckplus.ipynb #cd27b2f5
 def write_fixture(root, seqs=(("S005", "001", 11, 3), ("S005", "002", 6, 5), ("S010", "004", 9, None), ("S011", "001", 5, 7))) -> Path:
@@ -67,10 +85,28 @@ def label_files(root=None) -> list[Path]:
     "Every emotion file (the cache's source files)."
     return sorted((data_root(root)/"Emotion").glob("*/*/*_emotion.txt"))
 
+def _sequence_frames(sd: Path, S: str, q: str) -> dict:
+    "Frame number → image of one sequence folder; names must carry the folder's subject and sequence, each frame once."
+    frames = {}
+    for p in sorted(sd.iterdir()):
+        m = NAME_RE.fullmatch(p.name)
+        if not m: continue
+        if (m.group(1).upper(), m.group(2)) != (S.upper(), q): raise DataFormatError(p, f"an image of sequence {S}/{q} named {S}_{q}_<frame>.png", got=p.name)
+        f = int(m.group(3))
+        if f in frames: raise DataFormatError(p, "each frame once", got=f"frame {f} also in {frames[f].name}")
+        frames[f] = p
+    return frames
+
+def _orphan_labels(root: Path, imgs: Path):
+    "Emotion files whose sequence has no image folder (they would be skipped without a word)."
+    for e in sorted((root/"Emotion").glob("*/*/*_emotion.txt")):
+        if not (imgs/e.parent.parent.name/e.parent.name).is_dir():
+            raise DataFormatError(e, f"a sequence folder {imgs/e.parent.parent.name/e.parent.name} with the labelled frame", got="no such folder")
+
 def index(root=None, *, n_last: int = 3, facs: bool = False, facs_aus: Sequence[int] | None = None, facs_all: bool = False,
           landmarks68: bool = False, landmarks_folder: str = "Landmarks49", raw_landmarks_folder: str | None = "Landmarks",
           dataset: str = "CK+", cache: bool = False) -> pd.DataFrame:
-    "Frame index of CK+: the last `n_last` frames of each sequence with an emotion file."
+    "Frame index of CK+: the `n_last` frames ending at the labelled frame of each sequence with an emotion file."
     root = data_root(root)
     args = dict(n_last=n_last, facs=facs, facs_aus=None if facs_aus is None else list(facs_aus), facs_all=facs_all,
                 landmarks68=landmarks68, landmarks_folder=landmarks_folder, raw_landmarks_folder=raw_landmarks_folder, dataset=dataset)
@@ -80,19 +116,29 @@ def index(root=None, *, n_last: int = 3, facs: bool = False, facs_aus: Sequence[
                             name=f"{__name__}.index")
     imgs = root/"cohn-kanade-images"
     if not imgs.is_dir(): raise DataFormatError(imgs, "the CK+ image folder cohn-kanade-images/<S>/<seq>/")
+    _orphan_labels(root, imgs)
     removed, rows, facs_rows, raw_lm, n_seq, n_lab = {}, [], [], [], 0, 0
     for sd in sorted(p for p in imgs.glob("*/*") if p.is_dir()):
         S, q = sd.parent.name, sd.name
-        frames = sorted((int(m.group(3)), p) for p in sd.iterdir() if (m := NAME_RE.fullmatch(p.name)))
+        frames = _sequence_frames(sd, S, q)
         if not frames: log.warning("%s: empty sequence", sd); continue
         n_seq += 1
-        emo = sorted((root/"Emotion"/S/q).glob("*_emotion.txt"))
-        take = frames[-n_last:]
-        if not emo: note_removed(removed, "no_emotion_label", len(take), f"{S}/{q}", level=logging.DEBUG); continue
+        label = side_file(root/"Emotion"/S/q, S, q, "emotion", frames, sd)
+        if label is None:
+            note_removed(removed, "no_emotion_label", min(n_last, len(frames)), f"{S}/{q}", level=logging.DEBUG)
+            continue
         n_lab += 1
-        code = read_code(emo[0])
-        if not 1 <= code <= 7: raise DataFormatError(emo[0], "an emotion code 1..7 (0 = neutral does not occur in CK+)", line=1, got=str(code))
-        fa = read_facs(next(iter(sorted((root/"FACS"/S/q).glob("*_facs.txt"))), None)) if facs and (root/"FACS"/S/q).is_dir() else {}
+        peak, emo = label
+        code = read_code(emo)
+        if not 1 <= code <= 7: raise DataFormatError(emo, "an emotion code 1..7 (0 = neutral does not occur in CK+)", line=1, got=str(code))
+        take = [(f, frames[f]) for f in sorted(k for k in frames if k <= peak)][-n_last:]
+        if len(take) < n_last:
+            note_removed(removed, "short_sequence", n_last - len(take), f"{S}/{q}: only {len(take)} frame(s) up to the labelled frame {peak}")
+        fa = {}
+        if facs:
+            fl = side_file(root/"FACS"/S/q, S, q, "facs", frames, sd)
+            if fl is not None and fl[0] != peak: raise DataFormatError(fl[1], f"the labelled (peak) frame {peak} of {emo.name}", got=f"frame {fl[0]}")
+            fa = read_facs(fl[1]) if fl is not None else {}
         for k, (f, p) in enumerate(take):
             r = dict(subject=S, session=q, frame=f, path=str(p), label=code - 1, label_name=CLASSES[code - 1])
             if landmarks68:

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/04b_datasets.ipynb #5d17d512
 from __future__ import annotations
-import os, random, re
+import os, random, re, warnings
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -18,6 +18,7 @@ from torch.utils.data import DataLoader, Dataset
 from ..core import DataFormatError
 from .align import JAANET_SIZE, PATTNET_PATCH, align_face, crop_patches, pattnet_boxes, pattnet_boxes_from_landmarks
 from . import index as _index
+from .augment import CropTooLargeError
 
 # %% auto #0
 __all__ = ['VideoReader', 'DEFAULT_AUGMENT', 'read_image', 'write_video', 'toy_index', 'au_columns', 'index_landmarks',
@@ -114,6 +115,11 @@ class FrameSource:
         self.landmarks = index_landmarks(index, landmarks, root)
         if align is not None and self.landmarks is None:
             raise ValueError("alignment needs landmarks: pass landmarks=(N,49,2) or an index with landmarks_path")
+        if align is not None and not _index.usable_landmarks(self.landmarks).all():
+            bad = np.flatnonzero(~_index.usable_landmarks(self.landmarks))
+            raise ValueError(f"{len(bad)} frame(s) have no usable landmarks (NaN), first {self.paths[bad[0]]}: aligning them "
+                             "would give one-colour images; drop them with faceattn.data.index.require_landmarks "
+                             "(make_dataset does, counting them in attrs['removed'])")
         self.align, self.border = align, border
         self.size = _size2(size if size is not None or align is None else JAANET_SIZE)
         self.reader = reader or VideoReader()
@@ -171,6 +177,19 @@ class FrameDataset(Dataset):
         lm = torch.from_numpy(np.stack(lms)).float() if self.return_landmarks and lms[0] is not None else None
         return img, lm
 
+    def _frame_name(self, row: int) -> str:
+        "The frame file of `row` with its subject, session and frame (for error messages)."
+        paths = getattr(self.source, "paths", None)
+        r = self.index.iloc[int(row)]
+        return f"{paths[int(row)] if paths is not None else r.path} (subject {r.subject}, session {r.session}, frame {r.frame})"
+
+    def _transform(self, rows: Sequence[int], image, landmarks):
+        "`self.transform`, with a crop larger than the frame reported with the frame's file."
+        try: return self.transform(image, landmarks)
+        except CropTooLargeError as e:
+            raise CropTooLargeError(f"{self._frame_name(rows[-1])}: {e}; frames of this size need size=... "
+                                    "(resize when reading) or a smaller image_size") from e
+
     def _item(self, i, image, landmarks):
         out = {self.key: image, "target": self.targets[i], "index": torch.tensor(i, dtype=torch.int64)}
         if landmarks is not None: out["landmarks"] = landmarks
@@ -178,7 +197,7 @@ class FrameDataset(Dataset):
 
     def __getitem__(self, i: int) -> dict:
         img, lm = self._load([i])
-        img, lm = self.transform(img[0], None if lm is None else lm[0])
+        img, lm = self._transform([i], img[0], None if lm is None else lm[0])
         return self._item(i, img, lm)
 
 class FERDataset(FrameDataset):
@@ -213,7 +232,7 @@ class ClipDataset(FrameDataset):
 
     def __getitem__(self, i: int) -> dict:
         img, lm = self._load(self.rows[i])
-        img, lm = self.transform(img, lm)
+        img, lm = self._transform(self.rows[i], img, lm)
         return self._item(i, img, None if lm is None else lm[-1])
 
 # %% ../../nbs/04b_datasets.ipynb #e6d5a1b9
@@ -230,7 +249,7 @@ class PatchDataset(FrameDataset):
     def __getitem__(self, i: int) -> dict:
         img, lm = self._load([i])
         lm0 = None if lm is None else lm[0]
-        img, lm0 = self.transform(img[0], lm0)
+        img, lm0 = self._transform([i], img[0], lm0)
         boxes = pattnet_boxes(img.shape[-1]) if self.boxes == "pattnet" else pattnet_boxes_from_landmarks(lm0.numpy())
         return self._item(i, crop_patches(img, boxes, size=self.patch_size), lm0)
 
@@ -254,23 +273,44 @@ def make_loader(dataset, batch_size: int, shuffle: bool = False, seed: int = 0, 
 # %% ../../nbs/04b_datasets.ipynb #15f223d1
 DEFAULT_AUGMENT = {"frame": "jaanet", "clip": "satnet", "patch": "pattnet", "fer": "smanet_fer"}
 
+def _with_landmarks(index: pd.DataFrame, landmarks, root, missing: str):
+    "The index and landmarks restricted to frames with usable landmarks (`faceattn.data.index.require_landmarks`)."
+    points = index_landmarks(index, landmarks, root)
+    if points is None: return index, landmarks          # FrameSource says that alignment needs landmarks
+    return _index.require_landmarks(index, points, missing=missing)
+
+def _cache_source(index: pd.DataFrame, cache, landmarks, align, size, root):
+    "A `CacheSource` over a built (or reused) `FrameCache`, or None with a warning when the cache cannot be written."
+    from faceattn.data.cache import CacheNotWritableError, FrameCache
+    try:
+        fc = FrameCache.build(index if root is None else _index.with_root(index, root), None if cache is True else cache,
+                              landmarks=landmarks, align=align, size=size)
+    except CacheNotWritableError as e:
+        warnings.warn(f"{e}; decoding the frames without the cache", stacklevel=3)
+        return None
+    return fc.source()
+
 def make_dataset(index: pd.DataFrame, kind: str, train: bool, image_size: int | None = None, aus=None,
                  augment: str | Callable | None = None, normalize="preset", align=None, landmarks=None,
-                 size=None, cache=None, T: int = 16, **opts) -> Dataset:
+                 size=None, cache=None, T: int = 16, missing_landmarks: str = "drop", **opts) -> Dataset:
     """Build a dataset of `kind` ("frame", "clip", "patch", "fer") for training (`train=True`) or testing.
     `image_size` is the network input size (preset default if None); `normalize`: "preset", "half", "imagenet",
-    None or (mean, std); `align`/`size` prepare the stored frames; `root` (in `opts`): the dataset root when
-    `index.attrs['root']` is lost or the data moved."""
+    None or (mean, std); `align`/`size` prepare the stored frames; `missing_landmarks`: what to do, when alignment
+    (or `boxes="landmarks"`) needs landmarks, with frames that have none usable: "drop" (counted in the dataset's
+    `index.attrs['removed']`) or "raise"; `root` (in `opts`): the dataset root when `index.attrs['root']` is lost
+    or the data moved."""
     from faceattn.data.augment import augmentation
     if kind not in DEFAULT_AUGMENT: raise ValueError(f"kind must be one of {list(DEFAULT_AUGMENT)}, got {kind!r}")
     transform = augment if callable(augment) else augmentation(augment or DEFAULT_AUGMENT[kind], train, image_size, normalize)
     if kind == "patch" and size is None: size = JAANET_SIZE
+    if align is not None or opts.get("boxes") == "landmarks":
+        index, landmarks = _with_landmarks(index, landmarks, opts.get("root"), missing_landmarks)
+    source = None
     if cache is not None and cache is not False:
-        from faceattn.data.cache import FrameCache
-        root = opts.pop("root", None)
-        fc = FrameCache.build(index if root is None else _index.with_root(index, root), None if cache is True else cache,
-                              landmarks=landmarks, align=align, size=size)
-        opts["source"] = fc.source()
+        source = _cache_source(index, cache, landmarks, align, size, opts.get("root"))
+    if source is not None:
+        opts.pop("root", None)
+        opts["source"] = source
     else: opts.update(landmarks=landmarks, align=align, size=size)
     if kind == "frame": return FrameDataset(index, aus, transform, **opts)
     if kind == "fer": return FERDataset(index, aus, transform, **opts)

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..core import DataFormatError, data_root
+from .bp4d import read_text_checked, split_fields, strict_int
 from .index import (blank_image_bytes, cached_index, files_under, find_ci, landmark_columns, make_index,
                                  note_removed, prefer_landmarks, select_subjects, single_file_columns, write_test_video)
 
@@ -24,28 +25,42 @@ DISFA_AUS = [1, 2, 4, 6, 9, 12, 25, 26]
 DISFA_ALL_AUS = [1, 2, 4, 5, 6, 9, 12, 15, 17, 20, 25, 26]
 log = logging.getLogger("faceattn.data")
 
-def read_au_txt(path, max_intensity: int = 5) -> pd.Series:
-    "One DISFA label file (`frame,intensity` lines) → Series frame → intensity (int)."
-    try: t = pd.read_csv(path, header=None, names=["frame", "v"], dtype=str, skip_blank_lines=True)
-    except pd.errors.EmptyDataError: raise DataFormatError(path, "lines 'frame,intensity'", got="an empty file")
-    f, v = pd.to_numeric(t.frame, errors="coerce"), pd.to_numeric(t.v, errors="coerce")
-    bad = f.isna() | v.isna() | ~v.between(0, max_intensity) | (v != v.round()) | (f != f.round())
+def read_au_txt(path, max_intensity: int = 5, first_frame: int = 1) -> pd.Series:
+    "One DISFA label file (`frame,intensity` lines, frames from `first_frame`) → Series frame → intensity (int)."
+    path = Path(path)
+    lines, rows = split_fields(path, read_text_checked(path, "DISFA 'frame,intensity' lines"), ",", n_fields=2)
+    if not rows: raise DataFormatError(path, "lines 'frame,intensity'", got="an empty file")
+    what = f"'frame,intensity' with an integer frame >= {first_frame} and an integer intensity 0..{max_intensity}"
+    frames = np.array([strict_int(f, path, what, line=n) for (f, _), n in zip(rows, lines)], np.int64)
+    values = np.array([strict_int(v, path, what, line=n) for (_, v), n in zip(rows, lines)], np.int64)
+    bad = (frames < first_frame) | (values < 0) | (values > max_intensity)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise DataFormatError(path, f"'frame,intensity' with an integer frame and intensity 0..{max_intensity}", line=i + 1, got=f"{t.frame.iat[i]},{t.v.iat[i]}")
-    s = pd.Series(v.astype("int64").to_numpy(), index=f.astype("int64").to_numpy())
-    if s.index.duplicated().any(): raise DataFormatError(path, "each frame once", got=f"frame {s.index[s.index.duplicated()][0]} twice")
+        raise DataFormatError(path, what, line=lines[i], got=",".join(rows[i]))
+    s = pd.Series(values, index=frames)
+    if s.index.duplicated().any():
+        i = int(np.flatnonzero(s.index.duplicated())[0])
+        raise DataFormatError(path, "each frame once", line=lines[i], got=f"frame {frames[i]} again")
     return s
 
+def _reference_key(series: dict):
+    "The AU whose frame set most files share (ties: the longest, then the first) — the one a cut or padded file is compared with."
+    sets = {k: tuple(s.index) for k, s in series.items()}
+    votes = {k: sum(v == sets[k] for v in sets.values()) for k in sets}
+    return max(sets, key=lambda k: (votes[k], len(sets[k]), -list(sets).index(k)))
+
 def combine_au_files(series: dict, files: dict, mismatch: str, removed: dict, what: str) -> pd.DataFrame:
-    "Align per-AU Series (frame → value) into one frame table; unequal frame sets: error or counted truncation."
+    "Align per-AU Series (frame → value) into one frame table; unequal frame sets: error naming the odd file, or counted truncation."
     keys = list(series)
-    ref = series[keys[0]].index
-    same = all(len(s) == len(ref) and (s.index == ref).all() for s in series.values())
-    if not same:
+    ref_key = _reference_key(series)
+    ref = series[ref_key].index
+    agrees = lambda k: len(series[k]) == len(ref) and (series[k].index == ref).all()
+    if not all(agrees(k) for k in keys):
         if mismatch == "error":
-            k = next(k for k in keys if not (len(series[k]) == len(ref) and (series[k].index == ref).all()))
-            raise DataFormatError(files[k], f"the same {len(ref)} frames ({ref.min()}..{ref.max()}) as {Path(files[keys[0]]).name}",
+            k = next(k for k in keys if not agrees(k))
+            others = [Path(files[j]).name for j in keys if agrees(j)]
+            raise DataFormatError(files[k], f"the same {len(ref)} frames ({ref.min()}..{ref.max()}) as {', '.join(others[:3])}"
+                                  + (f" and {len(others) - 3} more" if len(others) > 3 else ""),
                                   got=f"{len(series[k])} frames ({series[k].index.min()}..{series[k].index.max()})")
         common = ref
         for s in series.values(): common = common.intersection(s.index)

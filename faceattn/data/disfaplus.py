@@ -12,25 +12,33 @@ import numpy as np
 import pandas as pd
 
 from ..core import DataFormatError, data_root
+from .bp4d import read_text_checked
 from .disfa import DISFA_ALL_AUS, combine_au_files
 from .index import (blank_image_bytes, cached_index, files_under, find_ci, landmark_columns, make_index,
                                  note_removed, select_subjects)
 
 # %% auto #0
-__all__ = ['DISFAPLUS_SUBJECTS', 'LINE_RE', 'log', 'read_label_txt', 'write_fixture', 'label_files', 'index']
+__all__ = ['DISFAPLUS_SUBJECTS', 'LINE_RE', 'IMAGE_TOKEN_RE', 'log', 'read_label_txt', 'trial_images', 'write_fixture',
+           'label_files', 'index']
 
 # %% ../../nbs/03c_disfaplus.ipynb #b5aac8ba
 DISFAPLUS_SUBJECTS = ["SN001", "SN003", "SN004", "SN007", "SN009", "SN010", "SN013", "SN025", "SN027"]
 LINE_RE = re.compile(r"^\s*(\S+\.(?:jpg|png))\s+(-?\d+(?:\.\d*)?)\s*$", re.I)
+IMAGE_TOKEN_RE = re.compile(r"\.(?:jpg|png)\b", re.I)
 log = logging.getLogger("faceattn.data")
 
 def read_label_txt(path, skipped: dict | None = None, max_intensity: int = 5) -> pd.Series:
-    "One DISFA+ label file → Series frame (number in the image name) → intensity; stray lines counted in `skipped`."
+    """One DISFA+ label file → Series frame (number in the image name) → intensity. Lines before the first
+    `<image> <intensity>` line are a header (counted in `skipped`); a malformed line that names an image, or
+    any non-matching line after the first data line, is an error naming the file and line."""
     vals, n_skip = {}, 0
-    for i, line in enumerate(Path(path).read_text(errors="replace").splitlines(), 1):
+    for i, line in enumerate(read_text_checked(path, "DISFA+ '<image> <intensity>' lines").splitlines(), 1):
+        if not line.strip(): continue
         m = LINE_RE.match(line)
         if not m:
-            if line.strip(): n_skip += 1
+            if vals or IMAGE_TOKEN_RE.search(line):
+                raise DataFormatError(path, f"'<image>.jpg <intensity 0..{max_intensity}>' (header lines only before the first such line)", line=i, got=line)
+            n_skip += 1
             continue
         name, v = m.group(1), float(m.group(2))
         stem = Path(name).stem
@@ -39,10 +47,20 @@ def read_label_txt(path, skipped: dict | None = None, max_intensity: int = 5) ->
         if int(stem) in vals: raise DataFormatError(path, "each image once", line=i, got=line)
         vals[int(stem)] = int(v)
     if n_skip:
-        log.info("%s: skipped %d line(s) that are not '<image> <intensity>'", path, n_skip)
+        log.info("%s: skipped %d header line(s)", path, n_skip)
         if skipped is not None: skipped["nonmatching_label_lines"] = skipped.get("nonmatching_label_lines", 0) + n_skip
     if not vals: raise DataFormatError(path, "lines like '000.jpg     0'", got="none")
     return pd.Series(vals).sort_index()
+
+def trial_images(idir: Path) -> dict[int, str]:
+    "Frame number → image name (`000.jpg`, `0000.png`, any padding) of one trial folder; a frame twice is an error."
+    out = {}
+    for n in sorted(os.listdir(idir)) if idir.is_dir() else []:
+        stem, ext = os.path.splitext(n)
+        if not (stem.isdigit() and ext.lower() in (".jpg", ".png")): continue
+        if int(stem) in out: raise DataFormatError(idir/n, "one image per frame", got=f"frame {int(stem)} also as {out[int(stem)]}")
+        out[int(stem)] = n
+    return out
 
 # %% ../../nbs/03c_disfaplus.ipynb #191ca314
 def write_fixture(root, subjects=("SN001", "SN003"), trials=("A1_AU1_TrailNo_1", "A2_AU2_TrailNo_1"), n_frames: int = 8,
@@ -90,9 +108,9 @@ def index(root=None, aus: Sequence[int] = DISFA_ALL_AUS, *, threshold: int = 2, 
                 files[a] = f[0][0]; series[a] = read_label_txt(f[0][0], skipped)
             tab = combine_au_files(series, files, mismatch, removed, f"{S}/{td.name}")
             idir = imgs/sd.name/td.name
-            names = {n.lower(): n for n in os.listdir(idir)} if idir.is_dir() else {}
+            names = trial_images(idir)
             frames = tab.index.to_numpy()
-            found = [names.get(f"{f:03d}.jpg") or names.get(f"{f:03d}.png") for f in frames]
+            found = [names.get(int(f)) for f in frames]
             ok = np.array([n is not None for n in found], bool)
             note_removed(removed, "no_image", (~ok).sum(), f"{S}/{td.name}: labelled images missing in {idir}")
             if not ok.any(): continue

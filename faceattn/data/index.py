@@ -4,7 +4,7 @@
 
 # %% ../../nbs/03_index.ipynb #54e8028b
 from __future__ import annotations
-import bisect, functools, hashlib, io, json, logging, os, pickle, re, zipfile
+import bisect, functools, hashlib, io, json, logging, os, re, zipfile
 from collections import OrderedDict
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
@@ -16,13 +16,15 @@ from PIL import Image
 from ..core import DataFormatError, atomic_write, data_root, faceattn_home
 
 # %% auto #0
-__all__ = ['log', 'BASE_COLUMNS', 'ZIP_SEP', 'CACHE_VERSION', 'au_columns', 'parse_au_name', 'IndexSchemaError', 'check_index',
-           'IndexRootError', 'relative_path', 'relative_paths', 'index_root', 'resolve_path', 'resolve_paths',
-           'with_root', 'with_absolute_paths', 'make_index', 'note_removed', 'drop_frames', 'removal_report', 'find_ci',
-           'to_49', 'read_mat_points', 'read_landmark_file', 'landmarks', 'side_landmarks', 'landmark_columns',
-           'single_file_columns', 'prefer_landmarks', 'VideoFrameError', 'VideoReader', 'read_video_frame',
-           'video_frame_count', 'read_frame', 'read_row', 'blank_image_bytes', 'write_test_video', 'verify_images',
-           'subjects_in', 'split_parts', 'select_subjects', 'file_stamps', 'files_under', 'cache_path', 'cached_index']
+__all__ = ['log', 'BASE_COLUMNS', 'ZIP_SEP', 'MISSING_LANDMARKS', 'CACHE_VERSION', 'au_columns', 'parse_au_name',
+           'IndexSchemaError', 'check_index', 'IndexRootError', 'relative_path', 'relative_paths', 'index_root',
+           'resolve_path', 'resolve_paths', 'with_root', 'with_absolute_paths', 'make_index', 'note_removed',
+           'drop_frames', 'removal_report', 'find_ci', 'to_49', 'read_mat_points', 'read_landmark_file', 'landmarks',
+           'side_landmarks', 'landmark_columns', 'single_file_columns', 'prefer_landmarks', 'usable_landmarks',
+           'require_landmarks', 'VideoFrameError', 'VideoReader', 'read_video_frame', 'video_frame_count', 'read_frame',
+           'read_row', 'blank_image_bytes', 'write_test_video', 'verify_images', 'subjects_in', 'split_parts',
+           'select_subjects', 'file_stamps', 'file_sha256', 'content_stamps', 'files_under', 'frame_folders',
+           'frames_stamp', 'write_index_cache', 'read_index_cache', 'cache_path', 'cached_index']
 
 # %% ../../nbs/03_index.ipynb #ce594a1f
 log = logging.getLogger("faceattn.data")
@@ -46,6 +48,26 @@ class IndexSchemaError(ValueError):
     "A frame index does not follow the schema of `faceattn.data.index`."
 
 def _fail(msg): raise IndexSchemaError(f"frame index: {msg}")
+
+def _case_clash(df: pd.DataFrame, col: str, within: list[str]) -> tuple | None:
+    "The first `(group, spelling, other spelling)` of `col` values that are equal ignoring case within a `within` group."
+    seen: dict = {}
+    for row in df[within + [col]].drop_duplicates().astype(str).itertuples(index=False):
+        *group, name = row
+        key = (*group, name.casefold())
+        if key in seen and seen[key] != name: return tuple(group), *sorted((seen[key], name))
+        seen.setdefault(key, name)
+    return None
+
+def _check_case(df: pd.DataFrame) -> None:
+    "Subjects (and sessions of a subject) that differ only in case are an error naming the root and both spellings."
+    where = f"{df.attrs.get('dataset', '?')} index (root {df.attrs.get('root', '?')})"
+    rule = ("names are case-sensitive and must stay distinct ignoring case (a case-insensitive file system "
+            "merges them): rename one folder, or have the loader normalise the case")
+    c = _case_clash(df, "subject", [])
+    if c: _fail(f"{where}: subjects {c[1]!r} and {c[2]!r} differ only in case; {rule}")
+    c = _case_clash(df, "session", ["subject"])
+    if c: _fail(f"{where}: sessions {c[1]!r} and {c[2]!r} of subject {c[0][0]!r} differ only in case; {rule}")
 
 def check_index(df: pd.DataFrame) -> pd.DataFrame:
     "Check `df` against the frame-index schema; return it unchanged or raise `IndexSchemaError`."
@@ -83,6 +105,7 @@ def check_index(df: pd.DataFrame) -> pd.DataFrame:
         pairs = df[["label", "label_name"]].drop_duplicates()
         if pairs.label.duplicated().any() or pairs.label_name.duplicated().any():
             _fail(f"label and label_name must map one to one, got {pairs.values.tolist()}")
+    _check_case(df)
     rem = df.attrs["removed"]
     if not isinstance(rem, dict) or not all(isinstance(k, str) and int(v) >= 0 for k, v in rem.items()):
         _fail(f"attrs['removed'] must be a dict rule -> frame count, got {rem!r}")
@@ -261,7 +284,7 @@ def _one_frame(pts: np.ndarray, path: str, n_points: int) -> np.ndarray:
     raise DataFormatError(path, f"{n_points} landmark points", got=f"{len(pts)} points")
 
 @functools.lru_cache(maxsize=64)
-def _landmark_table(path: str, mtime_ns: int, n_points: int) -> np.ndarray:
+def _landmark_table(path: str, stamp: tuple, n_points: int) -> np.ndarray:
     if path.lower().endswith(".mat"): return _one_frame(read_mat_points(path), path, n_points)
     with open(path) as f: first = f.readline()
     if re.search(r"[A-DF-Za-df-z]", first) or re.search(r"[A-Za-z]{2}", first):   # a header (an 'e' alone is an exponent)
@@ -278,7 +301,8 @@ def _landmark_table(path: str, mtime_ns: int, n_points: int) -> np.ndarray:
 
 def read_landmark_file(path, n_points: int = 49) -> np.ndarray:
     "All rows of a landmark file as `(rows, n_points, 2)` float32 (a single-frame raw file: 1 row, converted to 49 points)."
-    return _landmark_table(str(path), os.stat(path).st_mtime_ns, n_points)
+    st = os.stat(path)                  # ctime too: restoring the mtime after an edit (os.utime) changes it
+    return _landmark_table(str(path), (st.st_size, st.st_mtime_ns, st.st_ctime_ns), n_points)
 
 def landmarks(df: pd.DataFrame, n_points: int = 49, root=None) -> np.ndarray:
     "Landmarks of every row of `df` as `(N, n_points, 2)` float32 pixel coordinates; NaN where a row has none."
@@ -330,6 +354,31 @@ def prefer_landmarks(*columns: dict | None) -> dict:
         row[take] = np.asarray(c["landmarks_row"])[take]
         path = [q if t else p for p, q, t in zip(path, c["landmarks_path"], take)]
     return dict(landmarks_path=path, landmarks_row=row)
+
+# %% ../../nbs/03_index.ipynb #e490fc5a
+MISSING_LANDMARKS = "no usable landmarks (row missing or incomplete in the landmark file)"
+
+def usable_landmarks(points) -> np.ndarray:
+    "Per frame of `points (N, K, 2)`: are all its coordinates finite?"
+    p = np.asarray(points)
+    return np.isfinite(p).reshape(len(p), -1).all(1)
+
+def require_landmarks(df: pd.DataFrame, points=None, *, missing: str = "drop", root=None) -> tuple[pd.DataFrame, np.ndarray]:
+    """`df` and its landmarks `(N,49,2)` (given as `points`, else read with `landmarks`) restricted to the frames whose
+    landmarks are usable; the others are dropped and counted (`missing="drop"`) or raise (`missing="raise"`)."""
+    if missing not in ("drop", "raise"): raise ValueError(f"missing must be 'drop' or 'raise', got {missing!r}")
+    points = landmarks(df, root=root) if points is None else np.asarray(points, np.float32)
+    if len(points) != len(df): raise ValueError(f"{len(points)} landmark sets for an index of {len(df)} frames")
+    ok = usable_landmarks(points)
+    if ok.all(): return df, points
+    first = df.iloc[int(np.flatnonzero(~ok)[0])]
+    lm_file = first.get("landmarks_path") if "landmarks_path" in df else None
+    what = (f"{(~ok).sum()} frame(s) without, first subject {first.subject}, session {first.session}, "
+            f"frame {first.frame} ({first.path})")
+    if missing == "raise":
+        raise DataFormatError(lm_file or "<no landmark file>", "49 finite (x, y) landmarks for every frame", got=what)
+    out = drop_frames(df, ~ok, MISSING_LANDMARKS, what)
+    return out, points[ok]
 
 # %% ../../nbs/03_index.ipynb #56f050f3
 class VideoFrameError(DataFormatError, IndexError):
@@ -547,14 +596,31 @@ def select_subjects(present: Iterable[str], subjects: Iterable[str] | str | None
     return want
 
 # %% ../../nbs/03_index.ipynb #e18a2b26
-CACHE_VERSION = 3      # 3: raw landmark files, per-file stamps; 2: paths relative to the root; 1: absolute paths
+CACHE_VERSION = 4      # 4: npz + JSON (no pickle), content hashes, frame-folder stamps; 3: per-file stamps; 2: relative paths; 1: absolute
 
 def file_stamps(files: Iterable) -> list[tuple[str, int, int]]:
     "Sorted `(path, size, mtime_ns)` of `files`; a missing file gets size and mtime -1."
     out = []
     for f in sorted({str(f) for f in files}):
-        try: st = os.stat(f); out.append((f, st.st_size, st.st_mtime_ns))
+        try:
+            st = os.stat(f)
+            out.append((f, st.st_size, st.st_mtime_ns))
         except FileNotFoundError: out.append((f, -1, -1))
+    return out
+
+def file_sha256(path, chunk: int = 1 << 20) -> str:
+    "SHA-256 of a file's bytes, read in chunks."
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(chunk), b""): h.update(block)
+    return h.hexdigest()
+
+def content_stamps(files: Iterable) -> list[list]:
+    "Sorted `[path, size, sha256]` of `files` (label and landmark files: small, so hashing is cheap); a missing file gets `[path, -1, '']`."
+    out = []
+    for f in sorted({str(f) for f in files}):
+        try: out.append([f, os.stat(f).st_size, file_sha256(f)])
+        except FileNotFoundError: out.append([f, -1, ""])
     return out
 
 def files_under(root, *folders) -> list[Path]:
@@ -565,28 +631,160 @@ def files_under(root, *folders) -> list[Path]:
         for dp, _, names in os.walk(Path(root)/f): out += [Path(dp)/n for n in names]
     return sorted(out)
 
+# %% ../../nbs/03_index.ipynb #3bf03481
+def frame_folders(df: pd.DataFrame, root=None) -> tuple[list[str], list[str]]:
+    """The folders holding `df`'s frame files (an image, a video, a zip archive) and the folders between those and the
+    dataset root (the root included), both sorted; a frame file outside the root contributes only its own folder."""
+    root = os.path.abspath(index_root(df, root))
+    files = {_split_zip(p)[0] for p in pd.unique(resolve_paths(df, root).dropna().to_numpy(object))}
+    parents = sorted({os.path.dirname(os.path.abspath(f)) for f in files})
+    above = {root}
+    for d in parents:
+        rel = os.path.relpath(d, root)
+        if rel == ".." or rel.startswith(".." + os.sep): continue
+        above.update(os.path.join(root, str(p)) if str(p) != "." else root for p in Path(rel).parents)
+    return parents, sorted(above - set(parents))
+
+def _listing(folder: str, with_stats: bool, ignore: frozenset = frozenset()) -> list:
+    """Sorted entries of `folder`: `[name, is_dir]`, plus size and mtime_ns of each file when `with_stats`; `None` if
+    missing. Paths in `ignore` (the cache's own folder and file) and temporary files of `atomic_write` are left out."""
+    try: entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError): return None
+    out = []
+    for e in entries:
+        if os.path.abspath(e.path) in ignore or (e.name.startswith(".") and e.name.endswith(".tmp")): continue
+        is_dir = e.is_dir()
+        row = [e.name, is_dir]
+        if with_stats and not is_dir:
+            try:
+                st = e.stat()
+                row += [st.st_size, st.st_mtime_ns]
+            except FileNotFoundError: row += [-1, -1]
+        out.append(row)
+    return out
+
+def frames_stamp(df: pd.DataFrame, root=None, ignore: Iterable = ()) -> str:
+    """SHA-256 over the listing of every folder holding a frame file of `df` (name, size and mtime_ns of each entry,
+    indexed or not) and the names in each folder from those up to the dataset root (`root`, default `attrs['root']`)."""
+    ignore = frozenset(os.path.abspath(p) for p in ignore)
+    h = hashlib.sha256()
+    parents, above = frame_folders(df, root)
+    for folders, with_stats in ((parents, True), (above, False)):
+        for d in folders:
+            h.update(json.dumps([d, _listing(d, with_stats, ignore)]).encode())
+    return h.hexdigest()
+
+# %% ../../nbs/03_index.ipynb #e545e696
+class _NotStorable(ValueError):
+    "A frame index that the data-only cache format cannot hold exactly (it is then not cached)."
+
+def _attrs_to_json(v):
+    "JSON form of an attrs value; tuples and numpy scalars are tagged so that they come back as they were."
+    if isinstance(v, dict):
+        if not all(isinstance(k, str) for k in v): raise _NotStorable(f"attrs dict keys must be strings, got {list(v)[:5]}")
+        return {"dict": {k: _attrs_to_json(x) for k, x in v.items()}}
+    if isinstance(v, list): return {"list": [_attrs_to_json(x) for x in v]}
+    if isinstance(v, tuple): return {"tuple": [_attrs_to_json(x) for x in v]}
+    if isinstance(v, np.generic) and v.dtype.kind in "biuf": return {"np": [v.dtype.str, v.item()]}
+    if v is None or isinstance(v, (str, bool, int, float)): return {"v": v}
+    raise _NotStorable(f"attrs value of type {type(v).__name__} is not storable as JSON")
+
+def _attrs_from_json(j):
+    (kind, v), = j.items()
+    if kind == "dict": return {k: _attrs_from_json(x) for k, x in v.items()}
+    if kind == "list": return [_attrs_from_json(x) for x in v]
+    if kind == "tuple": return tuple(_attrs_from_json(x) for x in v)
+    if kind == "np": return np.dtype(v[0]).type(v[1])
+    return v
+
+def _column_arrays(df: pd.DataFrame) -> tuple[list[dict], dict[str, np.ndarray]]:
+    "Per column: a description and plain numpy arrays (numbers as they are; strings, object or pandas `str`, as unicode + a null mask)."
+    if not df.index.equals(pd.RangeIndex(len(df))): raise _NotStorable("the cache stores indices with a RangeIndex only")
+    cols, arrays = [], {}
+    for i, c in enumerate(df.columns):
+        s = df[c]
+        if not isinstance(c, str): raise _NotStorable(f"column name {c!r} is not a string")
+        if s.dtype == object or isinstance(s.dtype, pd.StringDtype):
+            null = s.isna().to_numpy()
+            if not s[~null].map(lambda x: isinstance(x, str)).all(): raise _NotStorable(f"column {c!r} holds non-string objects")
+            arrays[f"c{i}"] = np.array(s.where(~null, "").tolist(), dtype=str) if len(s) else np.zeros(0, "U1")
+            arrays[f"n{i}"] = null
+            cols.append(dict(name=c, dtype="object" if s.dtype == object else str(s.dtype)))
+        elif isinstance(s.dtype, np.dtype) and s.dtype.kind in "biuf":
+            arrays[f"c{i}"] = s.to_numpy()
+            cols.append(dict(name=c, dtype=s.dtype.str))
+        else: raise _NotStorable(f"column {c!r} has dtype {s.dtype}, which the cache does not store")
+    return cols, arrays
+
+def _columns_frame(cols: list[dict], arrays) -> pd.DataFrame:
+    "Inverse of `_column_arrays`."
+    data = {}
+    for i, c in enumerate(cols):
+        a = arrays[f"c{i}"]
+        if c["dtype"] == "object" or c["dtype"].startswith(("str", "string")):
+            v = a.astype(object)
+            v[arrays[f"n{i}"]] = None
+            data[c["name"]] = pd.Series(v, dtype=object if c["dtype"] == "object" else pd.api.types.pandas_dtype(c["dtype"]))
+        else: data[c["name"]] = pd.Series(a.astype(np.dtype(c["dtype"]), copy=False))
+    return pd.DataFrame(data, columns=[c["name"] for c in cols])
+
+def write_index_cache(path, df: pd.DataFrame, meta: dict) -> Path:
+    "Store a frame index and `meta` as one `.npz` of plain arrays (the JSON header in `__meta__`), atomically; no pickle."
+    cols, arrays = _column_arrays(df)
+    head = dict(meta, columns=cols, attrs=_attrs_to_json(dict(df.attrs)))
+    with atomic_write(path, "wb") as f: np.savez(f, __meta__=np.array(json.dumps(head)), **arrays)
+    return Path(path)
+
+def read_index_cache(path, meta_only: bool = False) -> tuple[pd.DataFrame | None, dict]:
+    "Read what `write_index_cache` stored: `(index with its attrs, meta)`; with `meta_only`, `(None, meta)`. Never unpickles."
+    with np.load(path, allow_pickle=False) as z:
+        meta = json.loads(str(z["__meta__"]))
+        if meta_only: return None, meta
+        df = _columns_frame(meta["columns"], z)
+    df.attrs = _attrs_from_json(meta["attrs"])
+    return df, meta
+
+# %% ../../nbs/03_index.ipynb #4ce33fbc
 def cache_path(builder: Callable, root, key_args: Mapping, name: str | None = None, cache_dir=None) -> Path:
-    "Where `cached_index` keeps the index built by `builder(root, **key_args)`."
+    "Where `cached_index` keeps the index built by `builder(root, **key_args)` (creates the cache folder)."
     name = name or f"{builder.__module__}.{builder.__qualname__}"
     key = json.dumps({"name": name, "root": str(root), "args": dict(key_args), "v": CACHE_VERSION}, sort_keys=True, default=repr)
     slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
-    return Path(cache_dir or faceattn_home("index"))/f"{slug}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.pkl"
+    folder = Path(cache_dir) if cache_dir is not None else faceattn_home("index")
+    return folder/f"{slug}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.npz"
+
+def _cached(f: Path, sources: list, stamp_frames: bool) -> pd.DataFrame | None:
+    "The stored index in `f` if it is of this version and every stamp still matches, else None."
+    if not f.exists(): return None
+    try:
+        _, meta = read_index_cache(f, meta_only=True)
+        if meta.get("v") != CACHE_VERSION or meta.get("sources") != sources:
+            log.info("index cache stale (version or label/landmark files changed): %s", f)
+            return None
+        df, meta = read_index_cache(f)
+        if stamp_frames and meta.get("frames") != frames_stamp(df, ignore=(f, f.parent)):
+            log.info("index cache stale (frame files or folders changed): %s", f)
+            return None
+        log.info("index cache hit: %s", f)
+        return check_index(df)
+    except Exception as e:
+        log.warning("index cache unreadable, rebuilding: %s (%s)", f, e)
+        return None
 
 def cached_index(builder: Callable, root, key_args: Mapping, source_files: Iterable, *, name: str | None = None,
-                 refresh: bool = False, cache_dir=None) -> pd.DataFrame:
-    "`builder(root, **key_args)`, cached on disk and rebuilt when a source file changes."
-    f = cache_path(builder, root, key_args, name, cache_dir)
-    stamps = file_stamps(source_files)
-    if f.exists() and not refresh:
-        try:
-            with open(f, "rb") as fh: obj = pickle.load(fh)
-            if obj.get("v") == CACHE_VERSION and obj.get("stamps") == stamps:
-                df = obj["df"]; df.attrs = obj["attrs"]
-                log.info("index cache hit: %s", f)
-                return check_index(df)
-            log.info("index cache stale (source files changed): %s", f)
-        except Exception as e: log.warning("index cache unreadable, rebuilding: %s (%s)", f, e)
+                 refresh: bool = False, cache_dir=None, stamp_frames: bool = True) -> pd.DataFrame:
+    """`builder(root, **key_args)`, cached on disk and rebuilt when a source file's content, or a frame file or a
+    folder listing of the frames (`stamp_frames`), changed. An unwritable cache folder: a warning, no cache."""
+    sources = content_stamps(source_files)
+    try: f = cache_path(builder, root, key_args, name, cache_dir)
+    except OSError as e:
+        log.warning("index cache folder not usable (%s); indexing without a cache", e)
+        return check_index(builder(root, **key_args))
+    df = None if refresh else _cached(f, sources, stamp_frames)
+    if df is not None: return df
     df = check_index(builder(root, **key_args))
-    with atomic_write(f, "wb") as fh:
-        pickle.dump({"v": CACHE_VERSION, "stamps": stamps, "attrs": dict(df.attrs), "df": df}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    meta = dict(v=CACHE_VERSION, sources=sources, frames=frames_stamp(df, ignore=(f, f.parent)) if stamp_frames else None)
+    try: write_index_cache(f, df, meta)
+    except OSError as e: log.warning("index cache not written (%s): %s; indexing again next time", e, f)
+    except _NotStorable as e: log.warning("index not cached: %s", e)
     return df

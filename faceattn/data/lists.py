@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..core import DataFormatError, atomic_write_text
+from .bp4d import read_text_checked, strict_int
 from .index import au_columns, index_root, landmarks, make_index, resolve_paths, split_parts
 
 # %% auto #0
@@ -56,24 +57,56 @@ def parse_path(rel: str, frame_offset: int = 0) -> tuple[str, str, int]:
     "`(subject, session, frame)` from `S/T/n.jpg` (last three parts) or `S/n.png`."
     parts = rel.strip().split("/")
     stem = Path(parts[-1]).stem
-    if not stem.isdigit() or len(parts) < 2: raise ValueError(f"cannot read subject/session/frame from {rel!r}")
+    if not stem.isascii() or not stem.isdigit() or len(parts) < 2: raise ValueError(f"cannot read subject/session/frame from {rel!r}")
     return (parts[-3], parts[-2], int(stem) + frame_offset) if len(parts) >= 3 else (parts[-2], "", int(stem) + frame_offset)
 
+def _read_lines(path, what: str) -> list[str]:
+    "The lines of a list file (strict UTF-8); trailing blank lines are dropped, a blank line between entries is an error."
+    lines = read_text_checked(path, what).splitlines()
+    while lines and not lines[-1].strip(): lines.pop()
+    blank = next((i for i, l in enumerate(lines) if not l.strip()), None)
+    if blank is not None: raise DataFormatError(path, f"{what}: no blank line between entries", line=blank + 1, got="a blank line")
+    return lines
+
 def _read_rows(path, n_cols: int | None, what: str, dtype=float) -> np.ndarray:
+    "Whitespace-separated numbers, `n_cols` per line; integers must be integer-valued (no truncation), floats finite."
     rows = []
-    for i, line in enumerate(Path(path).read_text().splitlines(), 1):
+    for i, line in enumerate(_read_lines(path, what), 1):
         f = line.split()
-        if n_cols is not None and len(f) != n_cols: raise DataFormatError(path, f"{n_cols} {what} per line", line=i, got=f"{len(f)} values")
-        try: rows.append([dtype(float(x)) for x in f])
-        except ValueError: raise DataFormatError(path, f"numbers ({what})", line=i, got=line[:60])
-    return np.array(rows, dtype=dtype).reshape(len(rows), -1)
+        want = n_cols if n_cols is not None else len(rows[0]) if rows else len(f)
+        if len(f) != want: raise DataFormatError(path, f"{want} {what} per line", line=i, got=f"{len(f)} values")
+        if dtype is int:
+            rows.append([strict_int(x, path, f"integers ({what})", line=i) for x in f])
+            continue
+        try: r = [float(x) for x in f]
+        except ValueError: raise DataFormatError(path, f"numbers ({what})", line=i, got=line[:60]) from None
+        if not np.isfinite(r).all(): raise DataFormatError(path, f"finite numbers ({what})", line=i, got=line[:60])
+        rows.append(r)
+    return np.array(rows, dtype=dtype).reshape(len(rows), n_cols if n_cols is not None else len(rows[0]) if rows else 0)
 
 def _fmt(a: np.ndarray, sep=" ", fmt="{:g}") -> str:
     return "".join(sep.join(fmt.format(v) for v in r) + "\n" for r in np.atleast_2d(a))
 
+def _write_all(files: Mapping, overwrite: bool) -> list[Path]:
+    """Write every `path → text` atomically; unless `overwrite`, refuse (before writing any) when one of
+    them exists — a writer never replaces a file it was not asked to replace."""
+    there = [str(p) for p in files if Path(p).exists()]
+    if there and not overwrite:
+        raise FileExistsError(f"{there[0]}" + (f" (and {len(there) - 1} more)" if len(there) > 1 else "")
+                              + ": already exists; pass overwrite=True to replace the list files")
+    return [atomic_write_text(p, text) for p, text in files.items()]
+
+def _check_unique(path, entries: list[str]):
+    "Each listed image once (a repeated line would give one frame two rows)."
+    seen = {}
+    for i, e in enumerate(entries, 1):
+        if e in seen: raise DataFormatError(path, "each image once", line=i, got=f"{e} again (first on line {seen[e]})")
+        seen[e] = i
+
 # %% ../../nbs/03h_lists.ipynb #63c7b198
-def write_jaanet_lists(df: pd.DataFrame, prefix, *, base=None, path_prefix: str = "", with_landmarks: bool = True) -> list[Path]:
-    "Write JAA-Net list files for `df` (AUs in attrs order); returns the files written."
+def write_jaanet_lists(df: pd.DataFrame, prefix, *, base=None, path_prefix: str = "", with_landmarks: bool = True,
+                       overwrite: bool = False) -> list[Path]:
+    "Write JAA-Net list files for `df` (AUs in attrs order); returns the files written. Existing files: `overwrite=True` or an error."
     prefix = str(prefix); y = df[au_columns(df.attrs["aus"])].to_numpy()
     out = {"path": "".join(f"{path_prefix}{p}\n" for p in rel_paths(df, base)),
            "AUoccur": _fmt(np.where(y < 0, 9, y), fmt="{:d}"), "weight": _fmt(au_weights(y)[None], fmt="{:.6f}")}
@@ -81,15 +114,16 @@ def write_jaanet_lists(df: pd.DataFrame, prefix, *, base=None, path_prefix: str 
         lm = landmarks(df)
         if np.isnan(lm).any(): raise ValueError(f"{int(np.isnan(lm).any((1, 2)).sum())} row(s) have no landmarks; JAA-Net lists need them (with_landmarks=False to skip)")
         out["land"] = _fmt(lm.reshape(len(lm), -1), fmt="{:.4f}"); out["biocular"] = _fmt(biocular(lm)[:, None], fmt="{:.6f}")
-    return [atomic_write_text(f"{prefix}_{k}.txt", v) for k, v in out.items()]
+    return _write_all({Path(f"{prefix}_{k}.txt"): v for k, v in out.items()}, overwrite)
 
 def read_jaanet_lists(prefix, image_root, *, dataset: str, aus: Sequence[int], path_prefix: str = "", frame_offset: int = 0,
-                      parse: Callable = parse_path) -> pd.DataFrame:
+                      parse: Callable = parse_path, n_landmarks: int = 49) -> pd.DataFrame:
     "A frame index from JAA-Net list files (paths resolved under `image_root`, 9 → -1, landmarks from `_land.txt`)."
     prefix, image_root = str(prefix), Path(image_root)
     pf = Path(f"{prefix}_path.txt")
     if not pf.is_file(): raise DataFormatError(pf, "a JAA-Net path list <prefix>_path.txt")
-    paths = [l.strip() for l in pf.read_text().splitlines() if l.strip()]
+    paths = [l.strip() for l in _read_lines(pf, "a JAA-Net path list")]
+    _check_unique(pf, paths)
     occ = _read_rows(f"{prefix}_AUoccur.txt", len(aus), f"AU labels (for AUs {list(aus)})", int)
     if len(occ) != len(paths): raise DataFormatError(f"{prefix}_AUoccur.txt", f"{len(paths)} lines like {pf.name}", got=f"{len(occ)} lines")
     if not np.isin(occ, (0, 1, 9)).all():
@@ -97,7 +131,8 @@ def read_jaanet_lists(prefix, image_root, *, dataset: str, aus: Sequence[int], p
         raise DataFormatError(f"{prefix}_AUoccur.txt", "0, 1 or 9", line=i + 1, got=" ".join(map(str, occ[i])))
     rec = []
     for i, p in enumerate(paths):
-        rel = p[len(path_prefix):] if path_prefix and p.startswith(path_prefix) else p
+        if path_prefix and not p.startswith(path_prefix): raise DataFormatError(pf, f"paths starting with {path_prefix!r}", line=i + 1, got=p)
+        rel = p[len(path_prefix):]
         try: S, T, f = parse(rel, frame_offset) if parse is parse_path else parse(rel)
         except ValueError as e: raise DataFormatError(pf, "paths like <subject>/<session>/<frame>.jpg", line=i + 1, got=p) from e
         rec.append(dict(subject=S, session=T, frame=f, path=str(image_root/rel)))
@@ -105,27 +140,29 @@ def read_jaanet_lists(prefix, image_root, *, dataset: str, aus: Sequence[int], p
     for k, a in enumerate(aus): df[f"AU{a}"] = np.where(occ[:, k] == 9, -1, occ[:, k])
     lf = Path(f"{prefix}_land.txt")
     if lf.is_file():
-        n = sum(1 for l in lf.read_text().splitlines() if l.strip())
-        if n != len(paths): raise DataFormatError(lf, f"{len(paths)} lines like {pf.name}", got=f"{n} lines")
+        lines = _read_lines(lf, "a JAA-Net landmark list")
+        if len(lines) != len(paths): raise DataFormatError(lf, f"{len(paths)} lines like {pf.name}", got=f"{len(lines)} lines")
+        short = next((i for i, l in enumerate(lines) if len(l.split()) != 2 * n_landmarks), None)
+        if short is not None: raise DataFormatError(lf, f"{2 * n_landmarks} numbers per line (x1 y1 ... of {n_landmarks} points)", line=short + 1, got=f"{len(lines[short].split())} values")
         df["landmarks_path"], df["landmarks_row"] = str(lf), np.arange(len(df))
     return make_index(df, dataset=dataset, root=image_root, aus=aus, removed={})
 
 # %% ../../nbs/03h_lists.ipynb #c149931a
 def write_megraphau_lists(df: pd.DataFrame, out_dir, fold: int, parts: Mapping[int, Sequence[str]], *, dataset: str | None = None,
-                          base=None, missing: int = 9, weight_names=("train_weight", "weight")) -> list[Path]:
-    "Write ME-GraphAU's list files for `fold` (tests on part 4 − fold) of the subject partition `parts`."
+                          base=None, missing: int = 9, weight_names=("train_weight", "weight"), overwrite: bool = False) -> list[Path]:
+    "Write ME-GraphAU's list files for `fold` (tests on part 4 − fold) of the subject partition `parts`; existing files: `overwrite=True` or an error."
     ds, out_dir = dataset or df.attrs["dataset"], Path(out_dir)
     tr, te = split_parts(df, parts, megraphau_test_part(fold))
-    written = []
+    files = {}
     for split, d in (("train", tr), ("test", te)):
         y = d[au_columns(df.attrs["aus"])].to_numpy()
-        written.append(atomic_write_text(out_dir/f"{ds}_{split}_img_path_fold{fold}.txt", "".join(p + "\n" for p in rel_paths(d, base))))
-        written.append(atomic_write_text(out_dir/f"{ds}_{split}_label_fold{fold}.txt", _fmt(np.where(y < 0, missing, y), fmt="{:d}")))
+        files[out_dir/f"{ds}_{split}_img_path_fold{fold}.txt"] = "".join(p + "\n" for p in rel_paths(d, base))
+        files[out_dir/f"{ds}_{split}_label_fold{fold}.txt"] = _fmt(np.where(y < 0, missing, y), fmt="{:d}")
     y = tr[au_columns(df.attrs["aus"])].to_numpy()
     w = _fmt(au_weights(y)[None], sep="\t", fmt="{:.6f}")
-    written += [atomic_write_text(out_dir/f"{ds}_{n}_fold{fold}.txt", w) for n in weight_names]
-    written.append(atomic_write_text(out_dir/f"{ds}_train_AU_relation_fold{fold}.txt", _fmt(au_relation(y), fmt="{:d}")))
-    return written
+    files.update({out_dir/f"{ds}_{n}_fold{fold}.txt": w for n in weight_names})
+    files[out_dir/f"{ds}_train_AU_relation_fold{fold}.txt"] = _fmt(au_relation(y), fmt="{:d}")
+    return _write_all(files, overwrite)
 
 def read_megraphau_lists(list_dir, image_root, fold: int, split: str, *, dataset: str, aus: Sequence[int], missing: int = 9,
                          frame_offset: int = 0, parse: Callable = parse_path, session: str = "") -> pd.DataFrame:
@@ -134,9 +171,13 @@ def read_megraphau_lists(list_dir, image_root, fold: int, split: str, *, dataset
     list_dir, image_root = Path(list_dir), Path(image_root)
     pf, lf = list_dir/f"{dataset}_{split}_img_path_fold{fold}.txt", list_dir/f"{dataset}_{split}_label_fold{fold}.txt"
     if not pf.is_file(): raise DataFormatError(pf, f"ME-GraphAU's {split} path list for fold {fold}")
-    paths = [l.strip() for l in pf.read_text().splitlines() if l.strip()]
+    paths = [l.strip() for l in _read_lines(pf, f"ME-GraphAU's {split} path list")]
+    _check_unique(pf, paths)
     y = _read_rows(lf, len(aus), f"AU labels (for AUs {list(aus)})", int)
     if len(y) != len(paths): raise DataFormatError(lf, f"{len(paths)} lines like {pf.name}", got=f"{len(y)} lines")
+    if not np.isin(y, (0, 1, missing)).all():
+        i = int(np.flatnonzero(~np.isin(y, (0, 1, missing)).all(1))[0])
+        raise DataFormatError(lf, f"0, 1 or {missing}", line=i + 1, got=" ".join(map(str, y[i])))
     rec = []
     for i, p in enumerate(paths):
         try: S, T, f = parse(p, frame_offset) if parse is parse_path else parse(p)
@@ -148,7 +189,9 @@ def read_megraphau_lists(list_dir, image_root, fold: int, split: str, *, dataset
 
 def read_weights(path) -> np.ndarray:
     "A one-row weight file (tab- or space-separated)."
-    return _read_rows(path, None, "weights")[0]
+    w = _read_rows(path, None, "weights")
+    if w.shape[0] != 1 or w.shape[1] == 0: raise DataFormatError(path, "one row of weights", got=f"{w.shape[0]} row(s) of {w.shape[1]} values")
+    return w[0]
 
 # %% ../../nbs/03h_lists.ipynb #2615b170
 def compare_lists(listed: pd.DataFrame, index: pd.DataFrame, by: Sequence[str] = ("subject", "session")) -> pd.DataFrame:

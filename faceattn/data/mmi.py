@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..core import DataFormatError, data_root
+from .bp4d import strict_int
 from .index import cached_index, make_index, note_removed, video_frame_count, write_test_video
 
 # %% auto #0
@@ -23,9 +24,16 @@ EMOTIONS = {1: "anger", 2: "disgust", 3: "fear", 4: "happy", 5: "sadness", 6: "s
 log = logging.getLogger("faceattn.data")
 
 def _metatags(path) -> dict[str, str]:
+    "Name (lower case) → value of every `<Metatag>`; one name with two different values is an error."
     try: tree = ET.parse(path)
     except ET.ParseError as e: raise DataFormatError(path, "well-formed XML", got=str(e))
-    return {(m.get("Name") or "").lower(): m.get("Value") for m in tree.iter() if m.tag.lower() == "metatag"}
+    out = {}
+    for m in tree.iter():
+        if m.tag.lower() != "metatag": continue
+        name, value = (m.get("Name") or "").lower(), m.get("Value")
+        if name in out and out[name] != value: raise DataFormatError(path, f"one value of the {m.get('Name')!r} metatag", got=f"{out[name]!r} and {value!r}")
+        out[name] = value
+    return out
 
 def apex_frames(path, apex_type: str = "2", offset_type: str = "3") -> list[int]:
     "Frames (1-based, as marked) from each AU's apex marker up to its offset marker in an `-oao_aucs.xml`."
@@ -34,7 +42,8 @@ def apex_frames(path, apex_type: str = "2", offset_type: str = "3") -> list[int]
     out = set()
     for au in tree.iter():
         if au.tag.lower() != "actionunit": continue
-        marks = sorted((int(m.get("Frame")), str(m.get("Type"))) for m in au if m.get("Frame") is not None)
+        marks = sorted((strict_int(m.get("Frame"), path, f"an integer Frame in the markers of ActionUnit {au.get('Number')}"), str(m.get("Type")))
+                       for m in au if m.get("Frame") is not None)
         for i, (f, t) in enumerate(marks):
             if t == apex_type:
                 end = next((g for g, u in marks[i + 1:] if u == offset_type), f)
@@ -78,20 +87,33 @@ def index(root=None, *, frames: str = "middle", n_middle: int = 3, emotions: Map
     for sd in sorted((p for p in sess.iterdir() if p.is_dir()), key=lambda p: (len(p.name), p.name)):
         for v in sorted(sd.glob("*.avi")) + sorted(sd.glob("*.AVI")):
             xmls = [sd/f"{v.stem}.xml", sd/"session.xml"]
-            tags = {}
-            for x in xmls:
-                if x.is_file(): tags = {**_metatags(x), **tags}
+            tags, origin = {}, {}
+            for x in (x for x in xmls if x.is_file()):
+                for k, val in _metatags(x).items():
+                    if k in tags and tags[k] != val:
+                        raise DataFormatError(x, f"the {k!r} metatag of {origin[k].name} ({tags[k]!r})", got=repr(val))
+                    tags.setdefault(k, val)
+                    origin.setdefault(k, x)
             n = video_frame_count(v)
             if frames == "all": vf = list(range(n))
-            elif frames == "middle": c = n // 2; vf = list(range(max(0, c - n_middle // 2), min(n, c - n_middle // 2 + n_middle)))
+            elif frames == "middle":
+                c = n // 2
+                vf = list(range(max(0, c - n_middle // 2), min(n, c - n_middle // 2 + n_middle)))
+                note_removed(removed, "short_video", n_middle - len(vf), f"{v.name}: {n} frame(s), {n_middle} middle ones asked for")
             elif frames == "apex":
                 oao = sd/f"{v.stem}-oao_aucs.xml"
-                vf = [f - 1 for f in apex_frames(oao, apex_type, offset_type) if 1 <= f <= n] if oao.is_file() else []
+                marked = apex_frames(oao, apex_type, offset_type) if oao.is_file() else []
+                vf = [f - 1 for f in marked if 1 <= f <= n]
+                note_removed(removed, "apex_outside_video", len(marked) - len(vf), f"{oao.name}: apex frames outside the video's {n}")
             else: raise ValueError(f"frames must be 'middle', 'apex' or 'all', got {frames!r}")
             code = tags.get("emotion")
-            try: code = int(float(code)) if code is not None else None
-            except ValueError: raise DataFormatError(xmls[0], "an integer Emotion metatag value", got=code)
-            if code not in emotions: note_removed(removed, "no_emotion_label", len(vf), f"{v.name}: emotion {code}", level=logging.DEBUG); continue
+            if code is not None: code = strict_int(code, origin["emotion"], "an integer Emotion metatag value")
+            if code is None:
+                note_removed(removed, "no_emotion_label", len(vf), f"{v.name}", level=logging.DEBUG)
+                continue
+            if code not in emotions:
+                note_removed(removed, "emotion_not_kept", len(vf), f"{v.name}: emotion {code} is not in emotions=", level=logging.INFO)
+                continue
             subj = tags.get("subject")
             if subj is None: no_subject += 1; subj = sd.name
             rows += [dict(subject=subj, session=v.stem, frame=f + 1, path=str(v), video_frame=f,

@@ -5,7 +5,7 @@
 # %% ../../nbs/02_synthau.ipynb #4c69db2c
 from __future__ import annotations
 from contextlib import contextmanager
-import hashlib, io, json, os, shutil, tempfile, time
+import functools, hashlib, io, json, os, shutil, tempfile, time
 from pathlib import Path
 from typing import Sequence
 
@@ -19,13 +19,15 @@ from ..core import DataFormatError, atomic_write_json, faceattn_home
 
 # %% auto #0
 __all__ = ['BP4D_AUS', 'DISFA_AUS', 'DISFA_FILE_AUS', 'BP4D_INT_AUS', 'AUS', 'AU_NAMES', 'REGIONS_TEXT', 'EMOTIONS',
-           'EMOTION_CODE', 'BP4D_TASKS', 'EVENTS', 'EVENT_NAMES', 'HABITS', 'N_GROUPS', 'EXCLUSIVE', 'TONIC_LEVELS',
-           'MIXTURES', 'STYLES', 'IDENTITY_SPREAD', 'MID_SKIN', 'LANDMARKS_68_TO_49', 'DRAW_GAIN', 'DISPLACEMENTS',
-           'FACE_SCALE', 'FACE_Y', 'SHADE_GAIN', 'CKPLUS_COUNTS', 'SYNTHAU_VERSION', 'TREES', 'DISFA_SUBJECTS',
-           'BP4D_RATES_APPROX', 'DISFA_RATES_APPROX', 'simulate_session', 'make_identity', 'neutral_landmarks',
-           'au_amplitude', 'face_landmarks', 'to_49', 'au_regions', 'canonical_grid', 'to_pixels', 'region_masks',
-           'render', 'sample_nuisance', 'simulate_ckplus_sequence', 'subject_names', 'synthau_args', 'args_hash',
-           'generate', 'load_meta', 'load_truth', 'load_masks', 'load_landmarks', 'simulated_labels']
+           'EMOTION_CODE', 'BP4D_TASKS', 'EVENTS', 'EVENT_NAMES', 'HABITS', 'N_GROUPS', 'EXCLUSIVE', 'MIXTURES',
+           'STYLES', 'LABEL_MODELS', 'EXTRA_AU', 'LATENT_CUTS', 'IDENTITY_SPREAD', 'MID_SKIN', 'LANDMARKS_68_TO_49',
+           'DRAW_GAIN', 'DISPLACEMENTS', 'FACE_SCALE', 'FACE_Y', 'SHADE_GAIN', 'CKPLUS_COUNTS', 'SYNTHAU_VERSION',
+           'TREES', 'DISFA_SUBJECTS', 'BP4D_RATES_APPROX', 'DISFA_RATES_APPROX', 'LABEL_TARGETS', 'latent_activity',
+           'intensities', 'label_events', 'simulate_session', 'make_identity', 'neutral_landmarks', 'au_amplitude',
+           'face_landmarks', 'to_49', 'au_regions', 'canonical_grid', 'to_pixels', 'region_masks', 'render',
+           'sample_nuisance', 'simulate_ckplus_sequence', 'subject_names', 'synthau_args', 'args_hash', 'generate',
+           'load_meta', 'load_truth', 'load_masks', 'load_landmarks', 'simulated_labels', 'real_au_stats',
+           'label_statistics', 'compare_to_real', 'simulated_index']
 
 # %% ../../nbs/02_synthau.ipynb #d9a0d974
 BP4D_AUS = [1, 2, 4, 6, 7, 10, 12, 14, 15, 17, 23, 24]
@@ -68,9 +70,8 @@ HABITS = {1: {e: [(1, .9, (1, 3)), (2, .9, (1, 3))] for e in ("happy", "embarras
           2: {e: [(26, .85, (1, 4)), (25, .9, (1, 3))] for e in ("happy", "surprise", "fear")},    # drops the jaw
           3: {e: [(24, .8, (1, 3)), (17, .8, (1, 3))] for e in ("sadness", "anger", "disgust")}}   # presses the lips
 N_GROUPS = 4
-EXCLUSIVE = [(12, 15), (24, 25)]          # never both active in one frame: the weaker is dropped
-TONIC_LEVELS = [.1, .15, .4, .35]         # share of tonic stretches held at A, B, C, D (v1: A or B only)
-# event mixtures of the session kinds (BP4D tasks elicit one emotion each; DISFA watches a mixed video)
+EXCLUSIVE = [(24, 25)]          # pressed lips are not parted: the AU the style does not code is dropped (v2 also excluded 12-15, which real BP4D contradicts)
+# event mixtures of the session kinds (BP4D tasks elicit one emotion each; DISFA watches a mixed video): they name the events
 MIXTURES = {"T1": {"happy": .7, "embarrassment": .1, "surprise": .1, "talk": .1},
             "T2": {"sadness": .6, "talk": .2, "contempt": .1, "pain": .1},
             "T3": {"surprise": .55, "fear": .15, "happy": .15, "talk": .15},
@@ -80,73 +81,143 @@ MIXTURES = {"T1": {"happy": .7, "embarrassment": .1, "surprise": .1, "talk": .1}
             "T7": {"anger": .55, "disgust": .15, "contempt": .15, "talk": .15},
             "T8": {"disgust": .6, "anger": .15, "pain": .1, "happy": .15},
             "disfa": {"happy": .45, "surprise": .07, "disgust": .18, "sadness": .1, "fear": .05, "contempt": .15}}
-# (idle gap range, event length range, tonic AUs: (AU, probability per session, share of frames))
-STYLES = {"bp4d": dict(idle=(3, 30), length=(30, 110), talk=(8, 20), twitch=.012,
-                       tonic=[(7, 1., .5), (10, 1., .55), (14, 1., .42), (17, 1., .2), (6, 1., .33), (12, 1., .42),
-                              (15, 1., .12), (24, 1., .06), (23, 1., .12), (2, 1., .04)]),
-          "disfa": dict(idle=(20, 160), length=(30, 110), talk=(8, 20), twitch=.006,
-                        tonic=[(25, .5, .5), (4, .4, .5), (26, .12, .4), (12, .1, .3)])}
+# the label styles: which AUs the dataset codes and the intensity at which it calls an AU present
+STYLES = {"bp4d": dict(aus=BP4D_AUS, present=1), "disfa": dict(aus=DISFA_AUS, present=2)}
+# fitted by simulation to data_manifests/real_au_stats.json (threshold, subject variance share and smoothing width per AU,
+# latent correlation): see 'Fitting the label process' below
+LABEL_MODELS = {
+    "bp4d": dict(aus=BP4D_AUS,
+        threshold=[0.753, 0.867, 0.865, 0.049, -0.201, -0.302, -0.212, 0.077, 0.932, 0.383, 0.935, 1.059],
+        subject_var=[0.253, 0.369, 0.230, 0.089, 0.207, 0.202, 0.102, 0.157, 0.300, 0.126, 0.190, 0.161],
+        width=[24.7, 27.6, 29.5, 42.2, 40.6, 35.8, 134.9, 42.6, 14.9, 12.2, 12.1, 29.3],
+        corr=[[1.000, 0.738, 0.234, 0.004, 0.031, 0.144, 0.039, -0.003, -0.023, 0.036, -0.015, -0.097],
+              [0.738, 1.000, -0.141, 0.099, -0.005, 0.142, 0.234, 0.034, -0.062, -0.033, 0.048, -0.052],
+              [0.234, -0.141, 1.000, -0.085, 0.132, -0.120, -0.458, -0.077, -0.038, 0.118, 0.064, 0.124],
+              [0.004, 0.099, -0.085, 1.000, 0.768, 0.736, 0.754, 0.371, 0.290, 0.038, 0.142, -0.064],
+              [0.031, -0.005, 0.132, 0.768, 1.000, 0.575, 0.522, 0.286, 0.299, 0.110, 0.110, 0.006],
+              [0.144, 0.142, -0.120, 0.736, 0.575, 1.000, 0.740, 0.381, 0.286, -0.006, 0.069, -0.214],
+              [0.039, 0.234, -0.458, 0.754, 0.522, 0.740, 1.000, 0.326, 0.230, -0.051, 0.115, -0.191],
+              [-0.003, 0.034, -0.077, 0.371, 0.286, 0.381, 0.326, 1.000, 0.285, 0.251, 0.272, 0.426],
+              [-0.023, -0.062, -0.038, 0.290, 0.299, 0.286, 0.230, 0.285, 1.000, 0.499, 0.416, 0.314],
+              [0.036, -0.033, 0.118, 0.038, 0.110, -0.006, -0.051, 0.251, 0.499, 1.000, 0.477, 0.706],
+              [-0.015, 0.048, 0.064, 0.142, 0.110, 0.069, 0.115, 0.272, 0.416, 0.477, 1.000, 0.477],
+              [-0.097, -0.052, 0.124, -0.064, 0.006, -0.214, -0.191, 0.426, 0.314, 0.706, 0.477, 1.000]]),
+    "disfa": dict(aus=DISFA_AUS,
+        threshold=[1.419, 1.453, 0.825, 1.164, 1.470, 0.942, 0.355, 1.173],
+        subject_var=[0.342, 0.764, 0.451, 0.174, 0.228, 0.034, 0.274, 0.443],
+        width=[30.3, 33.0, 28.3, 45.0, 63.0, 41.9, 40.6, 20.0],
+        corr=[[1.000, 0.890, 0.313, -0.001, 0.215, -0.067, 0.079, 0.235],
+              [0.890, 1.000, 0.276, -0.132, -0.043, -0.144, -0.141, 0.046],
+              [0.313, 0.276, 1.000, 0.028, 0.706, -0.433, 0.031, 0.074],
+              [-0.001, -0.132, 0.028, 1.000, 0.454, 0.774, 0.685, 0.110],
+              [0.215, -0.043, 0.706, 0.454, 1.000, -0.094, 0.304, 0.217],
+              [-0.067, -0.144, -0.433, 0.774, -0.094, 1.000, 0.753, 0.167],
+              [0.079, -0.141, 0.031, 0.685, 0.304, 0.753, 1.000, 0.588],
+              [0.235, 0.046, 0.074, 0.110, 0.217, 0.167, 0.588, 1.000]]),
+}
+EXTRA_AU = dict(threshold=1.7, subject_var=.2, width=20.)   # AUs a style does not code: rare (4.5%), independent
+
 
 # %% ../../nbs/02_synthau.ipynb #8de128c4
-def _envelope(L: int, on: int, off: int, lag: int = 0) -> np.ndarray:
-    s = np.arange(L, dtype=float) - lag
-    e = np.ones(L)
-    e[s < on] = 0.5 * (1 - np.cos(np.pi * np.clip(s[s < on], 0, None) / on))
-    last = s >= L - off - lag
-    e[last] = 0.5 * (1 + np.cos(np.pi * np.clip((s[last] - (L - off - lag)) / off, 0, 1)))
-    return e
+LATENT_CUTS = np.array([.18, .41, .95, 1.96])    # excess of the latent over its threshold where A->B, B->C, C->D, D->E
 
-def _runs(rng, T: int, share: float, mean_len: float = 20.) -> np.ndarray:
-    "A boolean (T,) made of on/off runs covering about `share` of the frames."
-    out, t, on = np.zeros(T, bool), 0, rng.random() < share
-    while t < T:
-        n = max(1, int(rng.exponential(mean_len * (share if on else 1 - share) * 2)))
-        out[t:t + n] = on; t += n; on = not on
+def _sqrtm(R: np.ndarray) -> np.ndarray:
+    "Symmetric square root of a correlation matrix."
+    w, V = np.linalg.eigh(np.asarray(R, float))
+    return (V * np.sqrt(np.clip(w, 0, None))) @ V.T
+
+@functools.lru_cache(maxsize=None)
+def _latent_model(style: str) -> dict:
+    "The fitted latent model of a style over all of `AUS` (AUs the style does not code: rare and independent)."
+    m = LABEL_MODELS[style]; ix = [_A[a] for a in m["aus"]]; n = len(AUS)
+    R = np.eye(n); R[np.ix_(ix, ix)] = m["corr"]
+    th, v, w = (np.full(n, EXTRA_AU[k]) for k in ("threshold", "subject_var", "width"))
+    th[ix], v[ix], w[ix] = m["threshold"], m["subject_var"], m["width"]
+    return dict(threshold=th, subject_var=v, width=w, mix=_sqrtm(R))
+
+def _smooth_noise(rng, T: int, widths) -> np.ndarray:
+    "Independent unit-variance Gaussian processes (T, K): white noise smoothed by a Gaussian kernel of SD `widths[k]` frames."
+    out = np.empty((T, len(widths)))
+    for k, w in enumerate(widths):
+        h = int(np.ceil(3 * w))
+        g = np.exp(-.5 * (np.arange(-h, h + 1) / w) ** 2)
+        out[:, k] = np.convolve(rng.standard_normal(T + 2 * h), g / np.sqrt((g ** 2).sum()), "valid")
     return out
 
+def latent_activity(n_frames: int, style: str = "bp4d", propensity=None, seed=0) -> np.ndarray:
+    "The latent AU activity (T, len(AUS)): the subject's propensity plus smooth correlated processes, unit variance per AU."
+    rng = np.random.default_rng(seed); m = _latent_model(style)
+    u = rng.standard_normal(len(AUS)) if propensity is None else np.asarray(propensity, float)
+    z = _smooth_noise(rng, int(n_frames), m["width"]) @ m["mix"].T
+    v = m["subject_var"]
+    return np.sqrt(v) * (m["mix"] @ u) + np.sqrt(1 - v) * z
+
+def intensities(latent: np.ndarray, style: str = "bp4d", expressivity: float = 1.0) -> np.ndarray:
+    "Integer intensities 0..5 (int8) from the latent: 0 below the AU's threshold, then A..E at `LATENT_CUTS` of the excess."
+    e = (latent - _latent_model(style)["threshold"]) * expressivity
+    return np.where(e > 0, 1 + (e[..., None] > LATENT_CUTS).sum(-1), 0).astype(np.int8)
+
+# %% ../../nbs/02_synthau.ipynb #b7e1c0a2
+def _recipe_weights(names) -> np.ndarray:
+    "(len(names), len(AUS)) recipe probabilities of each event, normalised to sum 1."
+    W = np.zeros((len(names), len(AUS)))
+    for i, e in enumerate(names):
+        for au, p, _ in EVENTS[e]: W[i, _A[au]] = p
+    return W / W.sum(1, keepdims=True)
+
+def _runs_of(x: np.ndarray):
+    "Start and stop (exclusive) of the maximal runs of equal values in a 1-D array."
+    edges = np.flatnonzero(np.diff(x)) + 1
+    return np.r_[0, edges], np.r_[edges, len(x)]
+
+def label_events(I: np.ndarray, kind: str, smooth: int = 9, min_score: float = 1.) -> tuple[np.ndarray, np.ndarray]:
+    """Event index (into EVENT_NAMES) and phase (0 idle 1 onset 2 apex 3 offset) per frame: the event of the session kind
+    whose recipe the (smoothed) intensities match best, where that match reaches `min_score`; apex where the match is
+    within 75% of the event's peak."""
+    names = list(MIXTURES[kind]); prior = .5 + np.array([MIXTURES[kind][e] for e in names])
+    k = np.ones(smooth) / smooth
+    S = np.stack([np.convolve(c, k, "same") for c in (I.astype(float) @ _recipe_weights(names).T).T], 1) * prior
+    best = S.argmax(1); ev = np.where(S.max(1) >= min_score, np.array([EVENT_NAMES.index(e) for e in names])[best], 0).astype(np.int8)
+    phase = np.zeros(len(I), np.int8)
+    for a, b in zip(*_runs_of(ev)):
+        if ev[a] == 0: continue
+        s = S[a:b, best[a:b]].max(1) if b > a else S[a:b, 0]
+        top = np.flatnonzero(s >= .75 * s.max())
+        ph = np.full(b - a, 2, np.int8); ph[:top[0]] = 1; ph[top[-1] + 1:] = 3
+        phase[a:b] = ph
+    return ev, phase
+
+def _add_habits(I: np.ndarray, event, phase, group: int, expressivity: float, rng) -> None:
+    "Group habits (`HABITS`): during an event of a listed kind, add the habit's AUs (with its probability), half on onset/offset."
+    habits = HABITS.get(group, {})
+    for a, b in zip(*_runs_of(event)):
+        name = EVENT_NAMES[event[a]]
+        for au, p, (lo, hi) in habits.get(name, []):
+            if rng.random() >= p: continue
+            level = np.clip(rng.uniform(lo, hi + 1) * expressivity, 1, 5.49)
+            ramp = np.where(phase[a:b] == 2, level, np.ceil(level / 2))
+            I[a:b, _A[au]] = np.maximum(I[a:b, _A[au]], np.round(ramp).astype(np.int8))
+
 def simulate_session(n_frames: int, kind: str = "T1", *, style: str = "bp4d", group: int = 0,
-                     expressivity: float = 1.0, seed=0) -> dict:
-    "Per-frame AU intensities (T, len(AUS)) int8, event index, phase (0 idle 1 onset 2 apex 3 offset) and AU14 side."
+                     expressivity: float = 1.0, seed=0, propensity=None) -> dict:
+    """Per-frame AU intensities (T, len(AUS)) int8, event index, phase (0 idle 1 onset 2 apex 3 offset) and AU14 side.
+    `propensity` (len(AUS),) is the subject's random effect (`make_identity(...)["propensity"]`); None draws one for this session."""
+    if style not in STYLES: raise ValueError(f"unknown style {style!r}; expected one of {list(STYLES)}")
+    if kind not in MIXTURES: raise ValueError(f"unknown session kind {kind!r}; expected one of {list(MIXTURES)}")
     rng = np.random.default_rng(seed)
-    st, mix = STYLES[style], MIXTURES[kind]
-    T, I = int(n_frames), np.zeros((int(n_frames), len(AUS)))
-    event, phase, side = np.zeros(T, np.int8), np.zeros(T, np.int8), np.zeros(T, np.int8)
-    names, probs = list(mix), np.array(list(mix.values())); probs = probs / probs.sum()
-    t = int(rng.integers(0, st["idle"][1]))
-    while t < T:
-        ev = names[rng.choice(len(names), p=probs)]
-        L = int(rng.integers(*st["talk" if ev == "talk" else "length"]))
-        on, off = max(2, int(L * rng.uniform(.2, .4))), max(2, int(L * rng.uniform(.2, .4)))
-        recipe = EVENTS[ev] + HABITS.get(group, {}).get(ev, [])
-        drawn = [r for r in recipe if rng.random() < r[1]] or [max(recipe, key=lambda r: r[1])]
-        sd = int(rng.choice([-1, 1])) if ev == "contempt" and rng.random() < .85 else 0
-        seg = slice(t, min(T, t + L)); n = seg.stop - seg.start
-        for au, _, (lo, hi) in drawn:
-            peak = np.clip(rng.uniform(lo, hi + 1) * expressivity, 1, 5.49)
-            env = _envelope(L, on, off, int(rng.integers(0, on // 3 + 1)))[:n]
-            v = np.maximum(I[seg, _A[au]], peak * env)
-            if au == 14: side[seg] = np.where(peak * env[:n] >= I[seg, _A[au]], sd, side[seg])
-            I[seg, _A[au]] = v
-        event[seg] = EVENT_NAMES.index(ev)
-        ph = np.full(L, 2, np.int8); ph[:on] = 1; ph[L - off:] = 3; phase[seg] = ph[:n]
-        t += L + int(rng.integers(*st["idle"]))
-    for au, p, share in st["tonic"]:
-        if rng.random() < p:
-            r = _runs(rng, T, share)
-            level = np.repeat(rng.choice([1., 2., 3., 4.], T // 40 + 1, p=TONIC_LEVELS), 40)[:T]   # A..D, held ~40 frames
-            I[:, _A[au]] = np.maximum(I[:, _A[au]], r * level)
-            if au == 14: side[r & (I[:, _A[14]] <= level)] = 0
-    for _ in range(rng.poisson(T * st["twitch"])):
-        au = AUS[rng.integers(len(AUS))]; L = int(rng.integers(5, 16)); t0 = int(rng.integers(0, T))
-        seg = slice(t0, min(T, t0 + L))
-        I[seg, _A[au]] = np.maximum(I[seg, _A[au]], rng.uniform(1, 3.5) * _envelope(L, L // 2, L // 2)[:seg.stop - t0])
-    Q = np.clip(np.round(I), 0, 5).astype(np.int8)
+    lat = latent_activity(n_frames, style, propensity, seed=rng.integers(2 ** 63))
+    I = intensities(lat, style, expressivity)
+    event, phase = label_events(I, kind)
+    _add_habits(I, event, phase, group, expressivity, rng)
+    drop = 25 if style == "bp4d" else 24                       # the AU of the pair the style does not code gives way
     for a, b in EXCLUSIVE:
-        both = (Q[:, _A[a]] > 0) & (Q[:, _A[b]] > 0)
-        drop_a = both & (Q[:, _A[a]] < Q[:, _A[b]])
-        Q[drop_a, _A[a]] = 0; Q[both & ~drop_a, _A[b]] = 0
-    side[Q[:, _A[14]] == 0] = 0
-    return dict(intensity=Q, event=event, phase=phase, side14=side)
+        both = (I[:, _A[a]] > 0) & (I[:, _A[b]] > 0)
+        I[both, _A[drop if drop in (a, b) else b]] = 0
+    side = np.zeros(len(I), np.int8)                            # contempt: mostly one-sided dimpler
+    for a, b in zip(*_runs_of(event)):
+        if EVENT_NAMES[event[a]] == "contempt" and rng.random() < .85: side[a:b] = rng.choice([-1, 1])
+    side[I[:, _A[14]] == 0] = 0
+    return dict(intensity=I, event=event, phase=phase, side14=side)
 
 # %% ../../nbs/02_synthau.ipynb #adbe8696
 IDENTITY_SPREAD = .15                       # colour spread of skin and background relative to v1 (1 = the full ranges)
@@ -169,6 +240,7 @@ def make_identity(seed) -> dict:
     d.update(skin=skin, hair=hair, brow=np.clip(hair * u(.6, .9), 0, 1), lip=np.clip(skin * np.array([.85, .55, .55]) + rng.normal(0, .03, 3), 0, 1),
              iris=np.clip(np.array([u(.1, .5), u(.1, .4), u(.05, .35)]), 0, 1),
              bg=rng.uniform(.1, .9, 3), bg2=rng.uniform(.1, .9, 3))
+    d["propensity"] = rng.standard_normal(len(AUS))    # v3: the subject's random effect on each AU's activity (drawn last: the rest is as in v2)
     k = IDENTITY_SPREAD                     # shrink skin and background colours towards a mid skin tone / grey
     d["skin"] = np.clip(MID_SKIN + k * (d["skin"] - MID_SKIN), 0, 1)
     for key in ("bg", "bg2"): d[key] = .5 + k * (d[key] - .5)
@@ -557,7 +629,7 @@ def simulate_ckplus_sequence(n_frames: int, *, group: int = 0, expressivity: flo
     return dict(intensity=Q, event=np.where(Q.any(1), event, 0).astype(np.int8), phase=phase, side14=side, label=label)
 
 # %% ../../nbs/02_synthau.ipynb #e709a45e
-SYNTHAU_VERSION = 2           # 2: stronger C-E, visible tonic AUs, less nuisance and colour spread (learnable)
+SYNTHAU_VERSION = 3           # 2: stronger C-E, visible tonic AUs, less nuisance and colour spread (learnable); 3: label process fitted to real BP4D/DISFA statistics
 TREES = {"bp4d": "BP4D", "disfa": "DISFA", "ckplus": "CK+"}
 _TREE_ID = {"bp4d": 1, "disfa": 2, "ckplus": 3}
 DISFA_SUBJECTS = [f"SN{i:03d}" for i in range(1, 33) if i not in (14, 15, 19, 20, 22)]
@@ -627,7 +699,8 @@ def _write_bp4d(out: Path, a: dict, tsub: list):
         idn = make_identity(_seed(a["seed"], 1, si, 0))
         for ti, Tk in enumerate(tasks):
             n = a["frames_per_session"]; rng = np.random.default_rng(_seed(a["seed"], 1, si, ti + 1, 9))
-            lab = simulate_session(n, Tk, style="bp4d", group=idn["group"], expressivity=idn["expressivity"], seed=_seed(a["seed"], 1, si, ti + 1, 1))
+            lab = simulate_session(n, Tk, style="bp4d", group=idn["group"], expressivity=idn["expressivity"],
+                                   propensity=idn["propensity"], seed=_seed(a["seed"], 1, si, ti + 1, 1))
             nuis = sample_nuisance(n, a["nuisance"], seed=_seed(a["seed"], 1, si, ti + 1, 2))
             ims, lm, masks = _render_session(idn, lab, nuis, a["image_size"], a["min_visible"], a["mask_size"], (a["seed"], 1, si, ti + 1))
             frames = np.arange(1, n + 1)
@@ -670,7 +743,8 @@ def _write_disfa(out: Path, a: dict, tsub: list):
     for si, S in enumerate(subjects):
         idn = make_identity(_seed(a["seed"], 2, si, 0)); n = a["disfa_frames"]
         rng = np.random.default_rng(_seed(a["seed"], 2, si, 1, 9))
-        lab = simulate_session(n, "disfa", style="disfa", group=idn["group"], expressivity=idn["expressivity"], seed=_seed(a["seed"], 2, si, 1, 1))
+        lab = simulate_session(n, "disfa", style="disfa", group=idn["group"], expressivity=idn["expressivity"],
+                               propensity=idn["propensity"], seed=_seed(a["seed"], 2, si, 1, 1))
         nuis = sample_nuisance(n, a["nuisance"], seed=_seed(a["seed"], 2, si, 1, 2))
         ims, lm, masks = _render_session(idn, lab, nuis, a["image_size"], a["min_visible"], a["mask_size"], (a["seed"], 2, si, 1))
         frames = np.arange(1, n + 1)
@@ -867,5 +941,89 @@ def simulated_labels(n_subjects: int = 20, frames: int = 300, style: str = "bp4d
         kinds = [f"T{k + 1}" for k in range(8)] if style == "bp4d" else ["disfa"]
         for k, kind in enumerate(kinds):
             out.append(simulate_session(frames * (1 if style == "bp4d" else 8), kind, style=style, group=idn["group"],
-                                        expressivity=idn["expressivity"], seed=_seed(seed, 9, s, k + 1))["intensity"])
+                                        expressivity=idn["expressivity"], propensity=idn["propensity"],
+                                        seed=_seed(seed, 9, s, k + 1))["intensity"])
     return np.concatenate(out)
+
+# %% ../../nbs/02_synthau.ipynb #c5a10002
+def real_au_stats(root=None) -> dict:
+    "The label statistics of the real BP4D and DISFA (`data_manifests/real_au_stats.json`, found like `faceattn.manifests`)."
+    from faceattn.manifests import manifests_dir
+    p = manifests_dir(root)/"real_au_stats.json"
+    try: d = json.loads(p.read_text())
+    except FileNotFoundError: raise DataFormatError(p, "the real AU label statistics (real_au_stats.json)", got="no such file") from None
+    except json.JSONDecodeError as e: raise DataFormatError(p, "JSON", line=e.lineno, got=e.msg) from None
+    for ds in ("BP4D", "DISFA"):
+        if ds not in d or "aus" not in d[ds]: raise DataFormatError(p, f"a top-level {ds!r} entry with 'aus' and the statistics", got=sorted(d))
+    return d
+
+def _present_runs(on: np.ndarray, breaks: np.ndarray) -> np.ndarray:
+    "Lengths of the maximal runs of True in `on` (1-D bool); a run also ends before every frame where `breaks` is True."
+    start = on & (np.r_[True, ~on[:-1]] | breaks)
+    run_id = np.cumsum(start) - 1
+    return np.bincount(run_id[on], minlength=int(start.sum()))
+
+def label_statistics(index: pd.DataFrame, aus) -> dict:
+    """Base rate, phi, mean present-run, subject SD of the rate, AUs per frame and frames with no AU of a frame index
+    (columns subject, session, frame, AU<n> with 1/0 and -1 = not coded), computed as `data_manifests/README.md` says."""
+    cols = [f"AU{a}" for a in aus]
+    missing = [c for c in ["subject", "session", "frame"] + cols if c not in index.columns]
+    if missing: raise ValueError(f"label_statistics: the index lacks column(s) {missing}; expected subject, session, frame and AU<n> for AUs {list(aus)}")
+    df = index.sort_values(["subject", "session", "frame"], kind="stable")
+    Y = df[cols].to_numpy(np.int64)
+    L = pd.DataFrame(np.where(Y >= 0, Y, np.nan), columns=cols)                 # -1 -> NaN: pairwise complete
+    key = df["subject"].astype(str).str.cat(df["session"].astype(str), sep="\x00").to_numpy()
+    breaks = np.r_[True, (key[1:] != key[:-1]) | (np.diff(df["frame"].to_numpy()) != 1)]
+    runs = [_present_runs(Y[:, j] == 1, breaks) for j in range(len(cols))]   # uncoded frames (-1) are not on: they split runs
+    full = Y[(Y >= 0).all(1)]
+    n_on = (full == 1).sum(1)
+    return dict(aus=list(aus), frames=len(df), subjects=int(df["subject"].nunique()), sessions=int(len(set(key))),
+                base_rate=L.mean().to_numpy(), phi=L.corr().to_numpy(),
+                mean_present_run_frames=np.array([r.mean() if len(r) else np.nan for r in runs]),
+                subject_sd_of_rate=L.groupby(df["subject"].to_numpy()).mean().std().to_numpy(),
+                aus_on_per_frame=float(n_on.mean()) if len(full) else np.nan,
+                frames_with_no_au=float((n_on == 0).mean()) if len(full) else np.nan)
+
+# %% ../../nbs/02_synthau.ipynb #c5a10005
+LABEL_TARGETS = dict(base_rate_mad=.03, phi_corr=.8, phi_max_diff=.25, present_run_rel=.25, subject_sd_rel=.3,
+                     aus_per_frame_rel=.15, no_au_rel=.15)
+
+def compare_to_real(stats: dict, real: dict, targets: dict | None = None) -> pd.DataFrame:
+    "The target checks of simulated label statistics against the real ones: statistic, real, synth, tolerance, ok."
+    t = {**LABEL_TARGETS, **(targets or {})}
+    if list(stats["aus"]) != list(real["aus"]): raise ValueError(f"compare_to_real: AUs differ: {stats['aus']} vs {real['aus']}")
+    rows = []
+    def row(name, r, s, tol, ok): rows.append(dict(statistic=name, real=float(r), synth=float(s), tolerance=tol, ok=bool(ok)))
+    rate, phi = np.asarray(real["base_rate"], float), np.asarray(real["phi"], float)
+    mad = np.abs(stats["base_rate"] - rate).mean()
+    row("base rate: mean |synth - real|", 0., mad, f"<= {t['base_rate_mad']}", mad <= t["base_rate_mad"])
+    iu = np.triu_indices(len(rate), 1); ps = np.asarray(stats["phi"])[iu]
+    c = np.corrcoef(phi[iu], ps)[0, 1]
+    row("phi off-diagonal: correlation with real", 1., c, f">= {t['phi_corr']}", c >= t["phi_corr"])
+    for (i, j), r, s in zip(zip(*iu), phi[iu], ps):
+        a, b = real["aus"][i], real["aus"][j]
+        row(f"phi AU{a}-AU{b}", r, s, f"|diff| <= {t['phi_max_diff']}", abs(s - r) <= t["phi_max_diff"])
+    for key, name, tol in (("mean_present_run_frames", "mean present-run", "present_run_rel"), ("subject_sd_of_rate", "subject SD of rate", "subject_sd_rel")):
+        for a, r, s in zip(real["aus"], real[key], stats[key]):
+            row(f"{name} AU{a}", r, s, f"within {t[tol]:.0%}", abs(s - r) <= t[tol] * r)
+    for key, name, tol in (("aus_on_per_frame", "AUs on per frame", "aus_per_frame_rel"), ("frames_with_no_au", "frames with no AU", "no_au_rel")):
+        r, s = real[key], stats[key]
+        row(name, r, s, f"within {t[tol]:.0%}", abs(s - r) <= t[tol] * r)
+    return pd.DataFrame(rows)
+
+# %% ../../nbs/02_synthau.ipynb #c5a10007
+def simulated_index(style: str = "bp4d", n_subjects: int = 41, sessions: int = 8, frames: int = 450, seed: int = 0) -> pd.DataFrame:
+    """A labels-only frame index (subject, session, frame, AU<n> 0/1 of the style's AUs, present at the style's intensity)
+    simulated as the writers do: one identity per subject (group, expressivity, propensity), BP4D tasks T1.. or DISFA videos."""
+    st = STYLES[style]; recs = []
+    kinds = [f"T{k + 1}" for k in range(sessions)] if style == "bp4d" else ["disfa"] * sessions
+    for s in range(n_subjects):
+        idn = make_identity(_seed(seed, 9, s, 0))
+        for k, kind in enumerate(kinds):
+            I = simulate_session(frames, kind, style=style, group=idn["group"], expressivity=idn["expressivity"],
+                                 propensity=idn["propensity"], seed=_seed(seed, 9, s, k + 1))["intensity"]
+            d = pd.DataFrame((I[:, [_A[a] for a in st["aus"]]] >= st["present"]).astype(np.int8), columns=[f"AU{a}" for a in st["aus"]])
+            d.insert(0, "frame", np.arange(1, frames + 1)); d.insert(0, "session", f"{kind}" if style == "bp4d" else f"V{k + 1}")
+            d.insert(0, "subject", f"S{s + 1:03d}")
+            recs.append(d)
+    return pd.concat(recs, ignore_index=True)
