@@ -15,16 +15,19 @@ import yaml
 
 import faceattn
 from .core import DataFormatError, atomic_write_json, atomic_write_text, atomic_save_csv, creation_mode
+from . import results as fa_results
+
+DID_NOT_LEARN = " (did not learn)"
 
 # %% auto #0
-__all__ = ['PROFILE_KEYS', 'PAPER_KEYS', 'RUNNER_PARAMS', 'SYNTHETIC', 'PR_SET_PDEATHSIG', 'STAGING', 'MARKER', 'LOCK',
-           'REPORT_FILES', 'RESULT_COLUMNS', 'RESULT_TEXT_COLUMNS', 'SHOWN_STATUS', 'RUN_STATUS', 'DATASET_NAMES',
-           'project_root', 'repro_dir', 'profiles_dir', 'ProfileError', 'validate_profile', 'check_data_root',
-           'list_profiles', 'load_profile', 'notebook_parameters', 'notebook_problems', 'check_repro_notebooks',
-           'notebook_hash', 'package_hash', 'input_hashes', 'notebook_error', 'declared_parameters', 'run_notebook',
-           'default_jobs', 'ReproduceError', 'available_notebooks', 'select_notebooks', 'out_lock', 'ours', 'reproduce',
-           'runs', 'read_results', 'collect', 'dataset_name', 'is_synthetic', 'md_table', 'summarise', 'paper_table',
-           'report']
+__all__ = ['DID_NOT_LEARN', 'PROFILE_KEYS', 'PURPOSES', 'PAPER_KEYS', 'RUNNER_PARAMS', 'SYNTHETIC', 'PR_SET_PDEATHSIG', 'STAGING',
+           'MARKER', 'LOCK', 'REPORT_FILES', 'RESULT_COLUMNS', 'RESULT_TEXT_COLUMNS', 'SHOWN_STATUS', 'RUN_STATUS',
+           'DATASET_NAMES', 'PIPELINE_CHECK_NOTE', 'project_root', 'repro_dir', 'profiles_dir', 'ProfileError',
+           'validate_profile', 'check_data_root', 'list_profiles', 'load_profile', 'notebook_parameters',
+           'notebook_problems', 'check_repro_notebooks', 'notebook_hash', 'package_hash', 'input_hashes',
+           'notebook_error', 'declared_parameters', 'run_notebook', 'default_jobs', 'ReproduceError',
+           'available_notebooks', 'select_notebooks', 'out_lock', 'ours', 'reproduce', 'runs', 'read_results',
+           'collect', 'dataset_name', 'is_synthetic', 'md_table', 'summarise', 'paper_table', 'report']
 
 # %% ../nbs/09b_reproduce.ipynb #cf6a23eb
 def project_root() -> Path:
@@ -44,7 +47,8 @@ def profiles_dir() -> Path:
 class ProfileError(ValueError):
     "A profile is malformed or cannot be used as it stands; the message names the file and the fix."
 
-PROFILE_KEYS = {"description", "notebooks", "exclude", "jobs", "timeout", "data_root", "parameters", "papers", "overrides"}
+PROFILE_KEYS = {"description", "purpose", "notebooks", "exclude", "jobs", "timeout", "data_root", "parameters", "papers", "overrides"}
+PURPOSES = ("evidence", "pipeline check")   # "pipeline check": too small to mean anything; the report shows its numbers as such
 PAPER_KEYS = {"match", "parameters"}
 RUNNER_PARAMS = {"out_dir"}   # set by the runner, never by a profile
 SYNTHETIC = {"synthau"}       # datasets that need no data root
@@ -71,6 +75,8 @@ def validate_profile(prof: dict, src: str = "<profile>") -> dict:
     if unknown: raise ProfileError(f"{src}: unknown key(s) {sorted(unknown)}; allowed: {sorted(PROFILE_KEYS)}")
     p = dict(prof)
     p["description"] = str(p.get("description") or "")
+    p["purpose"] = p.get("purpose") or "evidence"
+    if p["purpose"] not in PURPOSES: raise ProfileError(f"{src}: `purpose` must be one of {list(PURPOSES)}, got {p['purpose']!r}")
     p["notebooks"] = _as_list(p.get("notebooks", ["*"]), "notebooks", src) or ["*"]
     p["exclude"] = _as_list(p.get("exclude"), "exclude", src)
     for k in ("jobs", "timeout"):
@@ -552,7 +558,7 @@ def _run_plans(prof, nbs, out_root, jobs, force, timeout, log, parameters, packa
                 with slot_lock: slots.append(slot)
             if stop.is_set(): return None                                  # interrupted: never moved into place
             meta, res = _checked_meta(stage, run_dir, res)
-            stamp = dict(notebook=nb.stem, source=str(nb), profile=prof["name"], inputs=plan["inputs"], parameters=plan["params"],
+            stamp = dict(notebook=nb.stem, source=str(nb), profile=prof["name"], purpose=prof["purpose"], inputs=plan["inputs"], parameters=plan["params"],
                          ignored_parameters=plan["ignored"], started=started, staged_in=str(stage),
                          finished=datetime.datetime.now().isoformat(timespec="seconds"), meta=meta, **res)
             atomic_write_json(stage/"stamp.json", stamp)                   # the last file of the run
@@ -601,12 +607,12 @@ def _run_row(st: Path, root: Path) -> dict:
     if problem:
         return dict(profile=st.parent.parent.name if depth >= 3 else None, notebook=st.parent.name, status="unreadable",
                     error=problem, wall_s=None, finished=None, run_dir=str(st.parent), executed=str(st.parent/"executed.ipynb"),
-                    dataset_used=None, notebook_status=None)
+                    dataset_used=None, notebook_status=None, purpose=None)
     meta = s.get("meta") or {}
     return dict(profile=s.get("profile"), notebook=s.get("notebook"), status=s.get("status"), error=s.get("error"),
                 wall_s=s.get("wall_s"), finished=s.get("finished"), run_dir=str(st.parent),
                 executed=str(st.parent/"executed.ipynb"), dataset_used=meta.get("dataset", (s.get("parameters") or {}).get("dataset")),
-                notebook_status=meta.get("status"))
+                notebook_status=meta.get("status"), purpose=s.get("purpose") or "evidence")
 
 def runs(out_dir) -> pd.DataFrame:
     "One row per notebook run under `out_dir` (any depth, not in `.`-folders): profile, notebook, status, error, wall_s, paths, dataset used."
@@ -614,7 +620,7 @@ def runs(out_dir) -> pd.DataFrame:
     stamps = [st for st in sorted(root.rglob("stamp.json")) if not any(p.startswith(".") for p in st.relative_to(root).parts[:-1])]
     return pd.DataFrame([_run_row(st, root) for st in stamps],
                         columns=["profile", "notebook", "status", "error", "wall_s", "finished", "run_dir", "executed",
-                                 "dataset_used", "notebook_status"])
+                                 "dataset_used", "notebook_status", "purpose"])
 
 def read_results(path) -> pd.DataFrame:
     """One `results.csv`, checked: `DataFormatError` naming the file (and line) when it is empty, truncated (a row with
@@ -729,16 +735,12 @@ def summarise(df: pd.DataFrame) -> pd.DataFrame:
     cells = [pd.DataFrame({**{k: rep[k] for k in KEY}, "column": rep.dataset.map(lambda d: f"reported · {dataset_name(d)}"),
                            "cell": [t if isinstance(t, str) and t else _fmt(v) for t, v in
                                     zip(rep["value_text"] if "value_text" in rep else [None] * len(rep), rep.value)]})]
-    if len(ours):
-        o = ours.assign(seed=ours.seed.fillna(-1), dataset=ours.dataset.map(dataset_name))
-        per_seed = o.groupby(["dataset", *KEY, "seed"], sort=False, dropna=False).value.mean().reset_index()
-        agg = per_seed.groupby(["dataset", *KEY], sort=False, dropna=False).value.agg(["mean", "std", "count"]).reset_index()
-        def cell(r):                              # one seed: the value; several: mean ± std (n seeds)
-            s = _fmt(r["mean"])
-            if r["count"] > 1: s += f" ± {_fmt(r['std'], r['mean'])} (n={int(r['count'])})"
-            return s
-        def col(d): return f"ours · {d}" + (" (synthetic stand-in, not a reproduction)" if is_synthetic(d) else "")
-        cells.append(pd.DataFrame({**{k: agg[k] for k in KEY}, "column": agg.dataset.map(col), "cell": agg.apply(cell, axis=1)}))
+    if len(ours):                                 # the one aggregation (faceattn.results): the notebooks' numbers, digit for digit
+        agg = _key(fa_results.aggregate(ours.assign(seed=ours.seed.fillna(-1))[fa_results.RESULT_COLUMNS]))
+        failed = agg.learned.eq(False).fillna(False).astype(bool) & agg.au.isin(["avg", ""])
+        def col(d): return f"ours · {dataset_name(d)}"          # a SynthAU label says SynthAU; the table carries the stand-in note
+        cells.append(pd.DataFrame({**{k: agg[k] for k in KEY}, "column": agg.dataset.map(col),
+                                   "cell": agg.text.where(~failed, agg.text + DID_NOT_LEARN)}))
     return pd.concat(cells, ignore_index=True)
 
 def _au_order(a: str) -> tuple:
@@ -821,9 +823,14 @@ def _report_blocks(out_dir: Path, rs: pd.DataFrame, df: pd.DataFrame) -> list:
                     ("p", f"Generated {datetime.datetime.now().isoformat(timespec='seconds')} from {out_dir}. "
                           f"{len(rs)} notebook run(s): " + ", ".join(f"{n} {s}" for s, n in rs.status.value_counts().items()) + ".")]
     if not len(rs): blocks.append(("p", "No runs found."))
+    blocks += _ledger_blocks(rs, df)
     for prof in dict.fromkeys(rs.profile):
-        blocks.append(("h", 2, f"Profile `{prof}`"))
+        check = _is_pipeline_check(rs, prof)
+        blocks.append(("h", 2, f"Profile {prof}" + (" (pipeline check)" if check else "")))
         prs, pdf = rs[rs.profile == prof], df[(df.profile == prof) | (df.source == "reported")]
+        if check:
+            blocks.append(("warn", PIPELINE_CHECK_NOTE))
+            pdf = pdf[pdf.source != "reported"]
         ours_p = pdf[pdf.source == "reproduced"]
         for paper in dict.fromkeys(ours_p.paper):
             blocks.append(("h", 3, f"{paper}"))
@@ -832,11 +839,11 @@ def _report_blocks(out_dir: Path, rs: pd.DataFrame, df: pd.DataFrame) -> list:
                 mine = sub[sub.source == "reproduced"]
                 used = sorted({dataset_name(d) for d in mine.dataset})
                 nbs = prs[prs.notebook.isin(set(mine.notebook))]
-                blocks.append(("h", 4, f"{paper} · {table}"))
-                if any(is_synthetic(d) for d in used):
+                blocks.append(("h", 4, f"{paper} · {table}" + (" · pipeline check" if check else "")))
+                if any(is_synthetic(d) for d in used) and not check:
                     blocks.append(("warn", "Our numbers here come from SynthAU, a procedurally generated stand-in dataset. They show "
                                            "that the pipeline runs end to end; they are not a reproduction of the paper's numbers."))
-                if not (sub.source == "reported").any(): blocks.append(("p", "No reported numbers found for this table."))
+                if not check and not (sub.source == "reported").any(): blocks.append(("p", "No reported numbers found for this table."))
                 blocks.append(("table", paper_table(sub)))
                 blocks.append(("p", "From: " + "; ".join(f"{r.notebook} ({r.status}, {r.wall_s} s)" for r in nbs.itertuples())))
         blocks.append(("h", 3, "Runs"))
@@ -862,4 +869,23 @@ def _report_blocks(out_dir: Path, rs: pd.DataFrame, df: pd.DataFrame) -> list:
             for nb in dict.fromkeys(n for n, _ in figs):
                 blocks.append(("p", f"{nb}:"))
                 blocks += [("fig", rel(f), f) for n, f in figs if n == nb]
+    return blocks
+
+# %% ../nbs/09b_reproduce.ipynb #a7e0d002
+PIPELINE_CHECK_NOTE = ("Pipeline check: this profile's runs are too small to mean anything. Its numbers show that every notebook runs "
+                       "end to end; they are not results, are not set beside the papers', and no claim is evaluated on them.")
+
+def _is_pipeline_check(rs: pd.DataFrame, prof) -> bool:
+    "Whether the runs of profile `prof` were made by a profile whose purpose is a pipeline check."
+    return bool((rs[rs.profile == prof].purpose == "pipeline check").any())
+
+def _ledger_blocks(rs: pd.DataFrame, df: pd.DataFrame) -> list:
+    "The claims ledger of each evidence profile: verdict counts and one row per claim and dataset."
+    blocks = []
+    for prof in dict.fromkeys(rs.profile):
+        if _is_pipeline_check(rs, prof): continue
+        ours = df[(df.source == "reproduced") & (df.profile == prof)]
+        ledger = fa_results.evaluate_claims(ours[fa_results.RESULT_COLUMNS])
+        blocks += [("h", 2, f"Claims ledger · profile {prof}"), ("p", fa_results.verdict_counts(ledger) + "."),
+                   ("table", fa_results.ledger_table(ledger))]
     return blocks

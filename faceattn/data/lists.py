@@ -123,6 +123,7 @@ def read_jaanet_lists(prefix, image_root, *, dataset: str, aus: Sequence[int], p
     pf = Path(f"{prefix}_path.txt")
     if not pf.is_file(): raise DataFormatError(pf, "a JAA-Net path list <prefix>_path.txt")
     paths = [l.strip() for l in _read_lines(pf, "a JAA-Net path list")]
+    if not paths: raise DataFormatError(pf, "a JAA-Net path list with at least one path", got="an empty file")
     _check_unique(pf, paths)
     occ = _read_rows(f"{prefix}_AUoccur.txt", len(aus), f"AU labels (for AUs {list(aus)})", int)
     if len(occ) != len(paths): raise DataFormatError(f"{prefix}_AUoccur.txt", f"{len(paths)} lines like {pf.name}", got=f"{len(occ)} lines")
@@ -172,6 +173,7 @@ def read_megraphau_lists(list_dir, image_root, fold: int, split: str, *, dataset
     pf, lf = list_dir/f"{dataset}_{split}_img_path_fold{fold}.txt", list_dir/f"{dataset}_{split}_label_fold{fold}.txt"
     if not pf.is_file(): raise DataFormatError(pf, f"ME-GraphAU's {split} path list for fold {fold}")
     paths = [l.strip() for l in _read_lines(pf, f"ME-GraphAU's {split} path list")]
+    if not paths: raise DataFormatError(pf, f"ME-GraphAU's {split} path list with at least one path", got="an empty file")
     _check_unique(pf, paths)
     y = _read_rows(lf, len(aus), f"AU labels (for AUs {list(aus)})", int)
     if len(y) != len(paths): raise DataFormatError(lf, f"{len(paths)} lines like {pf.name}", got=f"{len(y)} lines")

@@ -23,11 +23,11 @@ __all__ = ['BP4D_AUS', 'DISFA_AUS', 'DISFA_FILE_AUS', 'BP4D_INT_AUS', 'AUS', 'AU
            'STYLES', 'LABEL_MODELS', 'EXTRA_AU', 'LATENT_CUTS', 'IDENTITY_SPREAD', 'MID_SKIN', 'LANDMARKS_68_TO_49',
            'DRAW_GAIN', 'DISPLACEMENTS', 'FACE_SCALE', 'FACE_Y', 'SHADE_GAIN', 'CKPLUS_COUNTS', 'SYNTHAU_VERSION',
            'TREES', 'DISFA_SUBJECTS', 'BP4D_RATES_APPROX', 'DISFA_RATES_APPROX', 'LABEL_TARGETS', 'latent_activity',
-           'intensities', 'label_events', 'simulate_session', 'make_identity', 'neutral_landmarks', 'au_amplitude',
-           'face_landmarks', 'to_49', 'au_regions', 'canonical_grid', 'to_pixels', 'region_masks', 'render',
-           'sample_nuisance', 'simulate_ckplus_sequence', 'subject_names', 'synthau_args', 'args_hash', 'generate',
-           'load_meta', 'load_truth', 'load_masks', 'load_landmarks', 'simulated_labels', 'real_au_stats',
-           'label_statistics', 'compare_to_real', 'simulated_index']
+           'balanced_propensities', 'intensities', 'label_events', 'simulate_session', 'make_identity',
+           'neutral_landmarks', 'au_amplitude', 'face_landmarks', 'to_49', 'au_regions', 'canonical_grid', 'to_pixels',
+           'region_masks', 'render', 'sample_nuisance', 'simulate_ckplus_sequence', 'subject_names', 'synthau_args',
+           'args_hash', 'generate', 'load_meta', 'load_truth', 'load_masks', 'load_landmarks', 'simulated_labels',
+           'real_au_stats', 'label_statistics', 'compare_to_real', 'simulated_index']
 
 # %% ../../nbs/02_synthau.ipynb #d9a0d974
 BP4D_AUS = [1, 2, 4, 6, 7, 10, 12, 14, 15, 17, 23, 24]
@@ -84,36 +84,38 @@ MIXTURES = {"T1": {"happy": .7, "embarrassment": .1, "surprise": .1, "talk": .1}
 # the label styles: which AUs the dataset codes and the intensity at which it calls an AU present
 STYLES = {"bp4d": dict(aus=BP4D_AUS, present=1), "disfa": dict(aus=DISFA_AUS, present=2)}
 # fitted by simulation to data_manifests/real_au_stats.json (threshold, subject variance share and smoothing width per AU,
-# latent correlation): see 'Fitting the label process' below
+# latent correlation; `rest`: the shared rest signal, set by hand, None = none): see 'Label statistics against the real BP4D and DISFA' below
 LABEL_MODELS = {
     "bp4d": dict(aus=BP4D_AUS,
-        threshold=[0.753, 0.867, 0.865, 0.049, -0.201, -0.302, -0.212, 0.077, 0.932, 0.383, 0.935, 1.059],
-        subject_var=[0.253, 0.369, 0.230, 0.089, 0.207, 0.202, 0.102, 0.157, 0.300, 0.126, 0.190, 0.161],
-        width=[24.7, 27.6, 29.5, 42.2, 40.6, 35.8, 134.9, 42.6, 14.9, 12.2, 12.1, 29.3],
-        corr=[[1.000, 0.738, 0.234, 0.004, 0.031, 0.144, 0.039, -0.003, -0.023, 0.036, -0.015, -0.097],
-              [0.738, 1.000, -0.141, 0.099, -0.005, 0.142, 0.234, 0.034, -0.062, -0.033, 0.048, -0.052],
-              [0.234, -0.141, 1.000, -0.085, 0.132, -0.120, -0.458, -0.077, -0.038, 0.118, 0.064, 0.124],
-              [0.004, 0.099, -0.085, 1.000, 0.768, 0.736, 0.754, 0.371, 0.290, 0.038, 0.142, -0.064],
-              [0.031, -0.005, 0.132, 0.768, 1.000, 0.575, 0.522, 0.286, 0.299, 0.110, 0.110, 0.006],
-              [0.144, 0.142, -0.120, 0.736, 0.575, 1.000, 0.740, 0.381, 0.286, -0.006, 0.069, -0.214],
-              [0.039, 0.234, -0.458, 0.754, 0.522, 0.740, 1.000, 0.326, 0.230, -0.051, 0.115, -0.191],
-              [-0.003, 0.034, -0.077, 0.371, 0.286, 0.381, 0.326, 1.000, 0.285, 0.251, 0.272, 0.426],
-              [-0.023, -0.062, -0.038, 0.290, 0.299, 0.286, 0.230, 0.285, 1.000, 0.499, 0.416, 0.314],
-              [0.036, -0.033, 0.118, 0.038, 0.110, -0.006, -0.051, 0.251, 0.499, 1.000, 0.477, 0.706],
-              [-0.015, 0.048, 0.064, 0.142, 0.110, 0.069, 0.115, 0.272, 0.416, 0.477, 1.000, 0.477],
-              [-0.097, -0.052, 0.124, -0.064, 0.006, -0.214, -0.191, 0.426, 0.314, 0.706, 0.477, 1.000]]),
+        threshold=[0.863, 1.033, 0.764, -0.028, -0.286, -0.389, -0.325, -0.019, 0.893, 0.336, 0.893, 1.027],
+        subject_var=[0.267, 0.374, 0.267, 0.122, 0.250, 0.240, 0.133, 0.157, 0.295, 0.133, 0.170, 0.179],
+        width=[22.9, 24.2, 28.7, 42.5, 40.6, 36.6, 192.9, 40.4, 14.6, 11.8, 11.7, 30.6],
+        rest=dict(width=60., cut=1., depth=2.),
+        corr=[[1.000, 0.597, 0.291, -0.225, -0.134, -0.048, -0.194, -0.165, -0.143, 0.023, -0.070, -0.199],
+              [0.597, 1.000, -0.197, -0.124, -0.256, -0.059, 0.014, -0.055, -0.157, -0.071, -0.032, -0.060],
+              [0.291, -0.197, 1.000, -0.166, 0.072, -0.195, -0.546, -0.160, -0.071, 0.013, 0.014, -0.040],
+              [-0.225, -0.124, -0.166, 1.000, 0.756, 0.711, 0.741, 0.310, 0.271, -0.020, 0.104, -0.121],
+              [-0.134, -0.256, 0.072, 0.756, 1.000, 0.550, 0.494, 0.250, 0.297, 0.036, 0.081, -0.052],
+              [-0.048, -0.059, -0.195, 0.711, 0.550, 1.000, 0.719, 0.321, 0.264, -0.097, 0.028, -0.279],
+              [-0.194, 0.014, -0.546, 0.741, 0.494, 0.719, 1.000, 0.293, 0.175, -0.139, 0.058, -0.219],
+              [-0.165, -0.055, -0.160, 0.310, 0.250, 0.321, 0.293, 1.000, 0.275, 0.206, 0.247, 0.457],
+              [-0.143, -0.157, -0.071, 0.271, 0.297, 0.264, 0.175, 0.275, 1.000, 0.510, 0.445, 0.283],
+              [0.023, -0.071, 0.013, -0.020, 0.036, -0.097, -0.139, 0.206, 0.510, 1.000, 0.463, 0.665],
+              [-0.070, -0.032, 0.014, 0.104, 0.081, 0.028, 0.058, 0.247, 0.445, 0.463, 1.000, 0.496],
+              [-0.199, -0.060, -0.040, -0.121, -0.052, -0.279, -0.219, 0.457, 0.283, 0.665, 0.496, 1.000]]),
     "disfa": dict(aus=DISFA_AUS,
-        threshold=[1.419, 1.453, 0.825, 1.164, 1.470, 0.942, 0.355, 1.173],
-        subject_var=[0.342, 0.764, 0.451, 0.174, 0.228, 0.034, 0.274, 0.443],
-        width=[30.3, 33.0, 28.3, 45.0, 63.0, 41.9, 40.6, 20.0],
-        corr=[[1.000, 0.890, 0.313, -0.001, 0.215, -0.067, 0.079, 0.235],
-              [0.890, 1.000, 0.276, -0.132, -0.043, -0.144, -0.141, 0.046],
-              [0.313, 0.276, 1.000, 0.028, 0.706, -0.433, 0.031, 0.074],
-              [-0.001, -0.132, 0.028, 1.000, 0.454, 0.774, 0.685, 0.110],
-              [0.215, -0.043, 0.706, 0.454, 1.000, -0.094, 0.304, 0.217],
-              [-0.067, -0.144, -0.433, 0.774, -0.094, 1.000, 0.753, 0.167],
-              [0.079, -0.141, 0.031, 0.685, 0.304, 0.753, 1.000, 0.588],
-              [0.235, 0.046, 0.074, 0.110, 0.217, 0.167, 0.588, 1.000]]),
+        threshold=[1.593, 1.655, 0.872, 1.187, 1.569, 0.927, 0.417, 1.352],
+        subject_var=[0.349, 0.582, 0.471, 0.197, 0.203, 0.045, 0.300, 0.528],
+        width=[28.2, 26.1, 28.7, 79.7, 67.4, 55.1, 39.1, 16.5],
+        rest=None,
+        corr=[[1.000, 0.777, 0.444, -0.665, 0.239, -0.819, -0.160, 0.423],
+              [0.777, 1.000, 0.260, -0.896, -0.158, -0.930, -0.635, 0.263],
+              [0.444, 0.260, 1.000, 0.045, 0.778, -0.442, 0.098, 0.212],
+              [-0.665, -0.896, 0.045, 1.000, 0.402, 0.803, 0.519, -0.445],
+              [0.239, -0.158, 0.778, 0.402, 1.000, -0.126, 0.348, 0.202],
+              [-0.819, -0.930, -0.442, 0.803, -0.126, 1.000, 0.557, -0.391],
+              [-0.160, -0.635, 0.098, 0.519, 0.348, 0.557, 1.000, 0.332],
+              [0.423, 0.263, 0.212, -0.445, 0.202, -0.391, 0.332, 1.000]]),
 }
 EXTRA_AU = dict(threshold=1.7, subject_var=.2, width=20.)   # AUs a style does not code: rare (4.5%), independent
 
@@ -145,12 +147,25 @@ def _smooth_noise(rng, T: int, widths) -> np.ndarray:
     return out
 
 def latent_activity(n_frames: int, style: str = "bp4d", propensity=None, seed=0) -> np.ndarray:
-    "The latent AU activity (T, len(AUS)): the subject's propensity plus smooth correlated processes, unit variance per AU."
+    "The latent AU activity (T, len(AUS)): the subject's propensity plus smooth correlated processes (unit variance per AU), minus the style's rest signal."
     rng = np.random.default_rng(seed); m = _latent_model(style)
     u = rng.standard_normal(len(AUS)) if propensity is None else np.asarray(propensity, float)
     z = _smooth_noise(rng, int(n_frames), m["width"]) @ m["mix"].T
     v = m["subject_var"]
-    return np.sqrt(v) * (m["mix"] @ u) + np.sqrt(1 - v) * z
+    lat = np.sqrt(v) * (m["mix"] @ u) + np.sqrt(1 - v) * z
+    rest = LABEL_MODELS[style].get("rest")
+    if rest:                                                   # spells of rest: every AU relaxes at once
+        g = _smooth_noise(rng, int(n_frames), [rest["width"]])[:, 0]
+        lat = lat - rest["depth"] * np.clip(g - rest["cut"], 0, None)[:, None]
+    return lat
+
+def balanced_propensities(propensities, style: str = "bp4d") -> np.ndarray:
+    """The propensities (n, len(AUS)) of a tree's n subjects, moved so that each AU's subject effect (`mix @ u`) takes the
+    normal scores Phi^-1((rank + .5) / n) in the order of the subjects' own draws: a stratified sample of the population."""
+    from scipy.stats import norm
+    U = np.atleast_2d(np.asarray(propensities, float)); M = _latent_model(style)["mix"]
+    rank = (U @ M.T).argsort(0, kind="stable").argsort(0, kind="stable")
+    return np.linalg.solve(M, norm.ppf((rank + .5) / len(U)).T).T
 
 def intensities(latent: np.ndarray, style: str = "bp4d", expressivity: float = 1.0) -> np.ndarray:
     "Integer intensities 0..5 (int8) from the latent: 0 below the AU's threshold, then A..E at `LATENT_CUTS` of the excess."
@@ -170,19 +185,20 @@ def _runs_of(x: np.ndarray):
     edges = np.flatnonzero(np.diff(x)) + 1
     return np.r_[0, edges], np.r_[edges, len(x)]
 
-def label_events(I: np.ndarray, kind: str, smooth: int = 9, min_score: float = 1.) -> tuple[np.ndarray, np.ndarray]:
+def label_events(I: np.ndarray, kind: str, smooth: int = 9, min_score: float = 1.5, apex: float = .9) -> tuple[np.ndarray, np.ndarray]:
     """Event index (into EVENT_NAMES) and phase (0 idle 1 onset 2 apex 3 offset) per frame: the event of the session kind
     whose recipe the (smoothed) intensities match best, where that match reaches `min_score`; apex where the match is
-    within 75% of the event's peak."""
+    within `apex` (90 %) of the event's peak."""
     names = list(MIXTURES[kind]); prior = .5 + np.array([MIXTURES[kind][e] for e in names])
-    k = np.ones(smooth) / smooth
+    w = max(1, min(smooth, len(I)))                     # a session shorter than the window: np.convolve("same") would return the window's length
+    k = np.ones(w) / w
     S = np.stack([np.convolve(c, k, "same") for c in (I.astype(float) @ _recipe_weights(names).T).T], 1) * prior
     best = S.argmax(1); ev = np.where(S.max(1) >= min_score, np.array([EVENT_NAMES.index(e) for e in names])[best], 0).astype(np.int8)
     phase = np.zeros(len(I), np.int8)
     for a, b in zip(*_runs_of(ev)):
         if ev[a] == 0: continue
         s = S[a:b, best[a:b]].max(1) if b > a else S[a:b, 0]
-        top = np.flatnonzero(s >= .75 * s.max())
+        top = np.flatnonzero(s >= apex * s.max())
         ph = np.full(b - a, 2, np.int8); ph[:top[0]] = 1; ph[top[-1] + 1:] = 3
         phase[a:b] = ph
     return ev, phase
@@ -695,12 +711,13 @@ def _fer_from_events(lab) -> np.ndarray:
 def _write_bp4d(out: Path, a: dict, tsub: list):
     tree = out/"BP4D"; subjects = subject_names("bp4d", a["n_subjects"])
     tasks = [f"T{k + 1}" for k in range(a["sessions"])]
-    for si, S in enumerate(subjects):
-        idn = make_identity(_seed(a["seed"], 1, si, 0))
+    idns = [make_identity(_seed(a["seed"], 1, si, 0)) for si in range(len(subjects))]
+    props = balanced_propensities([d["propensity"] for d in idns], "bp4d")
+    for si, (S, idn) in enumerate(zip(subjects, idns)):
         for ti, Tk in enumerate(tasks):
             n = a["frames_per_session"]; rng = np.random.default_rng(_seed(a["seed"], 1, si, ti + 1, 9))
             lab = simulate_session(n, Tk, style="bp4d", group=idn["group"], expressivity=idn["expressivity"],
-                                   propensity=idn["propensity"], seed=_seed(a["seed"], 1, si, ti + 1, 1))
+                                   propensity=props[si], seed=_seed(a["seed"], 1, si, ti + 1, 1))
             nuis = sample_nuisance(n, a["nuisance"], seed=_seed(a["seed"], 1, si, ti + 1, 2))
             ims, lm, masks = _render_session(idn, lab, nuis, a["image_size"], a["min_visible"], a["mask_size"], (a["seed"], 1, si, ti + 1))
             frames = np.arange(1, n + 1)
@@ -740,11 +757,13 @@ def _write_video(path: Path, frames: np.ndarray, fps: int = 20):
 def _write_disfa(out: Path, a: dict, tsub: list):
     tree = out/"DISFA"; subjects = subject_names("disfa", a["n_subjects"])
     odd = "SN003" if "SN003" in subjects else subjects[min(1, len(subjects) - 1)]
-    for si, S in enumerate(subjects):
-        idn = make_identity(_seed(a["seed"], 2, si, 0)); n = a["disfa_frames"]
+    idns = [make_identity(_seed(a["seed"], 2, si, 0)) for si in range(len(subjects))]
+    props = balanced_propensities([d["propensity"] for d in idns], "disfa")
+    for si, (S, idn) in enumerate(zip(subjects, idns)):
+        n = a["disfa_frames"]
         rng = np.random.default_rng(_seed(a["seed"], 2, si, 1, 9))
         lab = simulate_session(n, "disfa", style="disfa", group=idn["group"], expressivity=idn["expressivity"],
-                               propensity=idn["propensity"], seed=_seed(a["seed"], 2, si, 1, 1))
+                               propensity=props[si], seed=_seed(a["seed"], 2, si, 1, 1))
         nuis = sample_nuisance(n, a["nuisance"], seed=_seed(a["seed"], 2, si, 1, 2))
         ims, lm, masks = _render_session(idn, lab, nuis, a["image_size"], a["min_visible"], a["mask_size"], (a["seed"], 2, si, 1))
         frames = np.arange(1, n + 1)
@@ -936,12 +955,13 @@ DISFA_RATES_APPROX = {1: .05, 2: .04, 4: .15, 6: .08, 9: .04, 12: .13, 25: .27, 
 def simulated_labels(n_subjects: int = 20, frames: int = 300, style: str = "bp4d", seed: int = 0) -> np.ndarray:
     "Intensities (N, len(AUS)) of many simulated sessions (labels only, no pixels): BP4D tasks T1..T8 or DISFA videos."
     out = []
-    for s in range(n_subjects):
-        idn = make_identity(_seed(seed, 9, s, 0))
+    idns = [make_identity(_seed(seed, 9, s, 0)) for s in range(n_subjects)]
+    props = balanced_propensities([d["propensity"] for d in idns], style)
+    for s, idn in enumerate(idns):
         kinds = [f"T{k + 1}" for k in range(8)] if style == "bp4d" else ["disfa"]
         for k, kind in enumerate(kinds):
             out.append(simulate_session(frames * (1 if style == "bp4d" else 8), kind, style=style, group=idn["group"],
-                                        expressivity=idn["expressivity"], propensity=idn["propensity"],
+                                        expressivity=idn["expressivity"], propensity=props[s],
                                         seed=_seed(seed, 9, s, k + 1))["intensity"])
     return np.concatenate(out)
 
@@ -1014,14 +1034,15 @@ def compare_to_real(stats: dict, real: dict, targets: dict | None = None) -> pd.
 # %% ../../nbs/02_synthau.ipynb #c5a10007
 def simulated_index(style: str = "bp4d", n_subjects: int = 41, sessions: int = 8, frames: int = 450, seed: int = 0) -> pd.DataFrame:
     """A labels-only frame index (subject, session, frame, AU<n> 0/1 of the style's AUs, present at the style's intensity)
-    simulated as the writers do: one identity per subject (group, expressivity, propensity), BP4D tasks T1.. or DISFA videos."""
+    simulated as the writers do: one identity per subject (group, expressivity; propensities balanced over the subjects), BP4D tasks T1.. or DISFA videos."""
     st = STYLES[style]; recs = []
     kinds = [f"T{k + 1}" for k in range(sessions)] if style == "bp4d" else ["disfa"] * sessions
-    for s in range(n_subjects):
-        idn = make_identity(_seed(seed, 9, s, 0))
+    idns = [make_identity(_seed(seed, 9, s, 0)) for s in range(n_subjects)]
+    props = balanced_propensities([d["propensity"] for d in idns], style)
+    for s, idn in enumerate(idns):
         for k, kind in enumerate(kinds):
             I = simulate_session(frames, kind, style=style, group=idn["group"], expressivity=idn["expressivity"],
-                                 propensity=idn["propensity"], seed=_seed(seed, 9, s, k + 1))["intensity"]
+                                 propensity=props[s], seed=_seed(seed, 9, s, k + 1))["intensity"]
             d = pd.DataFrame((I[:, [_A[a] for a in st["aus"]]] >= st["present"]).astype(np.int8), columns=[f"AU{a}" for a in st["aus"]])
             d.insert(0, "frame", np.arange(1, frames + 1)); d.insert(0, "session", f"{kind}" if style == "bp4d" else f"V{k + 1}")
             d.insert(0, "subject", f"S{s + 1:03d}")

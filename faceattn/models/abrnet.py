@@ -95,13 +95,12 @@ class ABRNet(_JAAInputs):
     def __init__(self, n_classes: int = 8, task: str = "au", image_size: int = 176, aus=None, unit_dim: int = 8,
                  d_l: int = 512, d_m: int = 256, m: int = 4, k: int = 4, fusion: str = "self_attention",
                  dropout_ratio: float = 0.5, dropout_per: str = "sample", lam: float = 0.1, p_pos: float = 0.5,
-                 p_neg: float = -0.7, include_local: bool = False, include_diagonal: bool = False,
+                 p_neg: float = -0.7, include_local: bool = True, include_diagonal: bool = False,
                  negative_slope: float = 0.01, hidden: int = 64, hidden_act: bool = True, train_labels=None):
         if task != "au": raise ValueError("ABRNet detects AUs (task='au')")
         super().__init__(n_classes, task, image_size)
         if fusion not in FUSIONS: raise ValueError(f"fusion must be one of {FUSIONS}, got {fusion!r}")
         if dropout_per not in ("sample", "au"): raise ValueError(f"dropout_per must be 'sample' or 'au', got {dropout_per!r}")
-        if include_local and fusion != "self_attention": raise ValueError("include_local is defined for fusion='self_attention' only")
         t = m * (1 - dropout_ratio)
         if m and (abs(t - round(t)) > 1e-6 or round(t) < 1):
             raise ValueError(f"dropout_ratio={dropout_ratio} with m={m} does not keep a whole number t >= 1 of layers (t = m(1 - ratio) = {t})")
@@ -111,7 +110,8 @@ class ABRNet(_JAAInputs):
         self.local = JAALocalFeatures(self.aus, image_size, unit_dim, d_l)
         self.relation = RelationLayers(m, d_l, d_m, k, negative_slope) if m else None
         self.q0 = nn.Linear(d_l, 1) if fusion == "self_attention" and m else None
-        self.head = AUHead(n_classes, d_l * (m if fusion == "concat" and m else 1), hidden, hidden_act)
+        self.n_fused = m + int(include_local)                        # fused layers: R^1..R^m (+ R^0 = F)
+        self.head = AUHead(n_classes, d_l * (self.n_fused if fusion == "concat" and m else 1), hidden, hidden_act)
         self.register_buffer("relations", torch.zeros(n_classes, n_classes))
         self.register_buffer("au_weights", torch.full((n_classes,), 1.0 / n_classes))
         self.register_buffer("relations_fitted", torch.tensor(False))
@@ -141,31 +141,38 @@ class ABRNet(_JAAInputs):
 
     def forward(self, image: Tensor, landmarks: Tensor) -> ModelOutput:
         loc = self.local(image, landmarks)
-        f = loc["features"]; B, n, d = f.shape
-        attention, aux = {"au_maps": loc["maps"]}, {"features": f, "maps": loc["maps"], "initial_maps": loc["initial_maps"]}
+        return self.from_features(loc["features"], {"au_maps": loc["maps"]}, {"maps": loc["maps"], "initial_maps": loc["initial_maps"]})
+
+    def from_features(self, f: Tensor, attention: dict | None = None, aux: dict | None = None) -> ModelOutput:
+        "Everything after the local AU features `f (B, n, d_l)`: relation layers, fusion, classifier."
+        B, n, d = f.shape
+        attention, aux = dict(attention or {}), {"features": f, **(aux or {})}
         if not self.m:                                            # Table 1(a) m = 0: the local features alone
             aux["S"] = f
             return ModelOutput(self.head(f), attention, aux)
         r, mu = self.relation(f)                                  # (B, m, n, d), (B, m, n, n)
         keep = self._keep(B, n, f.device)                         # (B, m, 1|n)
         attention["relation"], aux["keep"] = mu, keep
+        if self.include_local:                                    # Eq. 3's l = 0 term: R^0 = F, never dropped
+            r = torch.cat([f[:, None], r], 1)                     # (B, m+1, n, d)
+            keep = torch.cat([keep.new_ones(B, 1, keep.shape[-1]), keep], 1)
+        L = r.shape[1]
         if self.fusion == "score_average":
-            z = self.head(r)                                      # (B, m, n): the classifier on every layer
-            logk = torch.log((keep.expand(B, self.m, n) > 0).to(z))  # 0 kept, -inf dropped
+            z = self.head(r)                                      # (B, L, n): the classifier on every layer
+            logk = torch.log((keep.expand(B, L, n) > 0).to(z))     # 0 kept, -inf dropped
             logits = (torch.logsumexp(F.logsigmoid(z) + logk, 1) - torch.logsumexp(F.logsigmoid(-z) + logk, 1))
             aux["layer_logits"] = z
             return ModelOutput(logits, attention, aux)            # = logit of the mean probability over kept layers
         if self.fusion == "concat":
-            s = (r * keep[..., None]).permute(0, 2, 1, 3).reshape(B, n, self.m * d)
+            s = (r * keep[..., None]).permute(0, 2, 1, 3).reshape(B, n, L * d)
         else:
             if self.fusion == "self_attention":
-                beta = torch.sigmoid(self.q0(r).squeeze(-1))      # (B, m, n)
+                beta = torch.sigmoid(self.q0(r).squeeze(-1))      # (B, L, n)
                 attention["fusion"] = beta.transpose(1, 2)
                 wts = beta * keep
             else:
-                wts = keep.expand(B, self.m, n) / self.m
+                wts = keep.expand(B, L, n) / L
             s = torch.einsum("bln,blnd->bnd", wts, r)
-            if self.include_local: s = s + torch.sigmoid(self.q0(f)) * f
         aux["S"] = s
         return ModelOutput(self.head(s), attention, aux)
 
