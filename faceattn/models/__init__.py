@@ -27,6 +27,15 @@ class ModelOutput:
         "Sigmoid per AU (`task='au'`) or softmax over classes (`task='fer'`)."
         return torch.sigmoid(self.logits) if task == "au" else torch.softmax(self.logits, dim=-1)
 
+# %% ../../nbs/05_models.ipynb #e1f0a002
+def _register_output():
+    "Make `ModelOutput` a pytree node (logits, attention, aux), once per process."
+    from torch.utils import _pytree
+    if ModelOutput not in _pytree.SUPPORTED_NODES:
+        torch.export.register_dataclass(ModelOutput, serialized_type_name="faceattn.models.ModelOutput")
+
+_register_output()
+
 # %% ../../nbs/05_models.ipynb #42679472
 TASKS = ("au", "fer")
 INPUT_SHAPES = {"image": "(B,3,H,W)", "clip": "(B,T,3,H,W)", "patches": "(B,P,3,h,w)", "landmarks": "(B,L,2)"}
