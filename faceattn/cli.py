@@ -25,7 +25,7 @@ class Command:
     module: str = ""
 
 COMMANDS: dict[str, Command] = {}
-BUILTIN = ("reproduce", "report", "profiles")
+BUILTIN = ("reproduce", "report", "profiles", "predict", "export")
 PLUGIN_MODULES = ["faceattn.manifests", "faceattn.data.synthau", "faceattn.data.index", "faceattn.data.cache",
                   "faceattn.train", "faceattn.evaluate", "faceattn.distributed", "faceattn.bench", "faceattn.viz"]
 
@@ -135,6 +135,57 @@ def _profiles_cli(args):
     nbs = R.select_notebooks(prof, args.nbs)
     print(f"# notebooks selected in {Path(args.nbs or R.repro_dir())}: {len(nbs)}")
     for nb in nbs: print(f"#   {nb.stem}: {R.notebook_parameters(prof, nb.stem)}")
+
+# %% ../nbs/09c_cli.ipynb #d7a10002
+def _new_file(path, flag: str) -> Path:
+    "`path` as a file that does not exist yet in a writable folder, else `CLIError` naming the flag."
+    p = Path(path).expanduser()
+    if p.exists(): raise CLIError(f"{flag} {path}: exists; this command writes only new files (remove it or choose another name)")
+    _writable_folder(p.absolute().parent, flag)
+    return p
+
+def _report_warnings(name: str, caught) -> None:
+    for w in caught: print(f"faceattn {name}: warning: {str(w.message).splitlines()[0]}", file=sys.stderr)
+
+@subcommand("predict", help="per-frame AU (or expression) probabilities of a saved model on an image, a folder of images or a video", args=[
+    arg("checkpoint", help="a model checkpoint written by faceattn.predict.save_model"),
+    arg("source", help="an image, a folder of images (read in natural order) or a video"),
+    arg("--landmarks", metavar="CSV", help="OpenFace 2 CSV of SOURCE (used by models trained on aligned faces)"),
+    arg("--out", metavar="FILE", help="a new .csv or .parquet file (default: CSV on standard output)"),
+    arg("--overlays", metavar="DIR", help="a new or empty folder for one PNG per frame with the first attention map"),
+    arg("--batch-size", type=positive_int, default=32, metavar="N", help="frames per forward pass (default 32)"),
+    arg("--device", help="cpu, cuda, cuda:1 (default: $FACEATTN_DEVICE, else CUDA when present)")])
+def _predict_cli(args):
+    import warnings
+    out = None if args.out is None else _new_file(args.out, "--out")
+    if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
+        raise CLIError(f"--out {args.out}: expected a .csv or .parquet file name")
+    if args.overlays is not None:
+        ov = _writable_folder(args.overlays, "--overlays")
+        if ov.is_dir() and any(ov.iterdir()): raise CLIError(f"--overlays {args.overlays}: not empty; overlays go into a new or empty folder")
+    from faceattn.predict import predict, write_predictions
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        try:
+            df = predict(args.checkpoint, args.source, landmarks=args.landmarks, batch_size=args.batch_size,
+                         device=args.device, overlays=args.overlays)
+            if out is not None: write_predictions(df, out)
+        except (ImportError, NotImplementedError) as e: raise CLIError(str(e)) from None
+    _report_warnings("predict", caught)
+    for why, n in df.attrs.get("removed", {}).items(): print(f"faceattn predict: left out {n} frame(s): {why}", file=sys.stderr)
+    if out is None: sys.stdout.write(df.to_csv(index=False))
+    else: print(f"wrote {out} ({len(df)} frames)")
+
+@subcommand("export", help="export a saved model with torch.export (.pt2) or to ONNX", args=[
+    arg("checkpoint", help="a model checkpoint written by faceattn.predict.save_model"),
+    arg("--out", required=True, metavar="FILE", help="the exported file (a new file)"),
+    arg("--format", choices=["pt2", "onnx"], default="pt2", help="pt2: torch.export.save (default); onnx: needs onnx, onnxscript")])
+def _export_cli(args):
+    out = _new_file(args.out, "--out")
+    from faceattn.predict import export_model
+    try: export_model(args.checkpoint, out, args.format)
+    except (ImportError, NotImplementedError) as e: raise CLIError(str(e)) from None
+    print(f"wrote {out}")
 
 # %% ../nbs/09c_cli.ipynb #29e3951d
 class _Parser(argparse.ArgumentParser):

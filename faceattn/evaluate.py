@@ -22,8 +22,8 @@ from .train import (fit, get_recipe, make_loader, predict_loop, compute_metrics,
 
 # %% auto #0
 __all__ = ['session_groups', 'session_windows', 'session_plan', 'SessionFrames', 'predict_sessions', 'Predictions', 'predict',
-           'evaluate', 'fold_loss_weights', 'CVResult', 'summarize_cv', 'cv_run_config', 'check_run_config',
-           'cross_validate']
+           'evaluate', 'fold_loss_weights', 'loss_weight_kwargs', 'CVResult', 'summarize_cv', 'cv_run_config',
+           'check_run_config', 'cross_validate']
 
 # %% ../nbs/07c_evaluate.ipynb #0cce74b2
 def session_groups(index: pd.DataFrame) -> list[np.ndarray]:
@@ -136,6 +136,11 @@ def fold_loss_weights(targets, weighting: str = "weight") -> np.ndarray:
     from faceattn.data.balance import au_weights, pos_weights
     return (au_weights if weighting == "weight" else pos_weights)(np.asarray(targets), missing="clamp").numpy()
 
+def loss_weight_kwargs(targets, weighting: str | None) -> dict:
+    "`fit`'s loss-weight keyword for a weighting rule (usually a recipe's `weighting`): `au_weight=`, `pos_weight=` or none."
+    if weighting is None: return {}
+    return {"au_weight" if weighting == "weight" else "pos_weight": fold_loss_weights(targets, weighting)}
+
 # %% ../nbs/07c_evaluate.ipynb #ddf36ba2
 @dataclass
 class CVResult:
@@ -222,7 +227,7 @@ def cross_validate(model_name: str, index: pd.DataFrame, folds: dict, seeds: Seq
         loss_kw = {}
         if task == "au" and weighting is not None:
             y = tr_idx[aus].to_numpy()
-            loss_kw = {"au_weight" if weighting == "weight" else "pos_weight": fold_loss_weights(y, weighting)}
+            loss_kw = loss_weight_kwargs(y, weighting)
         train_ds, test_ds = None, None
         for seed in seeds:
             run_dir = root / f"fold{k}_seed{seed}" if root is not None else None

@@ -286,9 +286,15 @@ def _one_frame(pts: np.ndarray, path: str, n_points: int) -> np.ndarray:
 @functools.lru_cache(maxsize=64)
 def _landmark_table(path: str, stamp: tuple, n_points: int) -> np.ndarray:
     if path.lower().endswith(".mat"): return _one_frame(read_mat_points(path), path, n_points)
-    with open(path) as f: first = f.readline()
+    try:
+        with open(path, encoding="utf-8") as f: first = f.readline()
+    except UnicodeDecodeError as e: raise DataFormatError(path, "UTF-8 text (landmark coordinates)", got=str(e)) from None
     if re.search(r"[A-DF-Za-df-z]", first) or re.search(r"[A-Za-z]{2}", first):   # a header (an 'e' alone is an exponent)
-        t = pd.read_csv(path)
+        try: t = pd.read_csv(path, encoding="utf-8")
+        except (pd.errors.ParserError, UnicodeDecodeError) as e:     # an extra field on a row, bytes that are not UTF-8
+            raise DataFormatError(path, "a CSV of landmark coordinates with the header's number of fields", got=str(e).strip()) from None
+        bad = [c for c in t.columns if not pd.api.types.is_numeric_dtype(t[c])]
+        if bad: raise DataFormatError(path, "numbers in every landmark column", got=f"text in column {bad[0]!r}")
         t = t.drop(columns=[c for c in t.columns if str(c).strip().lower() == "frame"])
         a, line0 = t.to_numpy(np.float32), 2
     else:

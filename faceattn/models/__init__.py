@@ -13,7 +13,7 @@ from torch import nn, Tensor
 
 # %% auto #0
 __all__ = ['TASKS', 'INPUT_SHAPES', 'MODEL_MODULES', 'ModelOutput', 'FaceModel', 'ModelSpec', 'register', 'names', 'spec',
-           'accepts', 'create', 'describe']
+           'accepts', 'create', 'load', 'describe']
 
 # %% ../../nbs/05_models.ipynb #07d8400b
 @dataclass
@@ -131,7 +131,13 @@ def create(name: str, n_classes: int = 12, **options) -> FaceModel:
     if not isinstance(model, FaceModel):
         raise TypeError(f"factory of {name!r} returned {type(model).__name__}, not a FaceModel")
     model.registry_name = name
+    model.registry_options = dict(options)          # what the caller chose; the preset is implied by the name
     return model
+
+def load(path, device=None) -> tuple[FaceModel, dict]:
+    "Rebuild a model saved with `faceattn.predict.save_model`: `(model in eval mode, its description)`."
+    from faceattn.predict import load_model         # imported here: faceattn.predict imports this module
+    return load_model(path, device=device)
 
 def describe():
     "A table of the registry: name, paper, presets and description."
