@@ -4,14 +4,15 @@
 
 # %% ../nbs/09c_cli.ipynb #0c85ae89
 from __future__ import annotations
-import argparse, importlib, importlib.util, math, os, sys
+import argparse, fnmatch, importlib, importlib.util, math, os, sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 # %% auto #0
-__all__ = ['COMMANDS', 'BUILTIN', 'PLUGIN_MODULES', 'positive_int', 'nonnegative_int', 'positive_float', 'fraction', 'Command',
-           'CLIError', 'arg', 'subcommand', 'load_plugins', 'build_parser', 'main']
+__all__ = ['COMMANDS', 'BUILTIN', 'PLUGIN_COMMANDS', 'PLUGIN_MODULES', 'positive_int', 'nonnegative_int', 'positive_float',
+           'fraction', 'INPUT_WORDS', 'Command', 'CLIError', 'arg', 'subcommand', 'load_plugins', 'build_parser',
+           'load_commands', 'main', 'model_table', 'format_model_table']
 
 # %% ../nbs/09c_cli.ipynb #c36956ed
 @dataclass
@@ -25,7 +26,10 @@ class Command:
     module: str = ""
 
 COMMANDS: dict[str, Command] = {}
-BUILTIN = ("reproduce", "report", "profiles", "predict", "export")
+BUILTIN = ("reproduce", "report", "profiles", "models", "predict", "export")
+# command → (module that registers it, its help): listed by `faceattn --help` without importing the module
+PLUGIN_COMMANDS: dict[str, tuple[str, str]] = {
+    "bench": ("faceattn.bench", "benchmarks: models | satnet | pattnet | data | estimate | gpu (ratios measured side by side in one run)")}
 PLUGIN_MODULES = ["faceattn.manifests", "faceattn.data.synthau", "faceattn.data.index", "faceattn.data.cache",
                   "faceattn.train", "faceattn.evaluate", "faceattn.distributed", "faceattn.bench", "faceattn.viz"]
 
@@ -92,13 +96,13 @@ def _writable_folder(path, flag: str) -> Path:
 
 @subcommand("reproduce", help="run the reproduction notebooks with papermill under a profile", args=[
     arg("--profile", default="quick", help="bundled profile name (see `faceattn profiles`) or path to a YAML file"),
-    arg("--only", nargs="+", action="extend", metavar="NAME", help="only notebooks whose name matches (glob or substring)"),
-    arg("--jobs", type=positive_int, help="notebooks run at once (default: 1 per 4 CPU cores, 1 per GPU on CUDA)"),
+    arg("--only", nargs="+", action="extend", metavar="NAME", help="only notebooks whose name matches (glob or substring) (default: every notebook the profile selects)"),
+    arg("--jobs", type=positive_int, help="notebooks run at once (default: the profile's `jobs`, else 1 per 4 CPU cores, 1 per GPU on CUDA)"),
     arg("--force", action="store_true", help="rerun notebooks whose inputs did not change"),
-    arg("--out", default="reproduce_out", metavar="DIR", help="output folder (default: reproduce_out)"),
-    arg("--data-root", metavar="DIR", help="folder with the licensed datasets (overrides the profile and $FACEATTN_DATA)"),
-    arg("--timeout", type=positive_float, metavar="S", help="seconds per notebook"),
-    arg("-p", "--param", nargs=2, action="append", default=[], metavar=("KEY", "VALUE"), help="override a parameter (YAML value)"),
+    arg("--out", default="reproduce_out", metavar="DIR", help="output folder"),
+    arg("--data-root", metavar="DIR", help="folder with the licensed datasets (default: the profile's `data_root`, else $FACEATTN_DATA)"),
+    arg("--timeout", type=positive_float, metavar="S", help="seconds per notebook (default: the profile's `timeout`, else no limit)"),
+    arg("-p", "--param", nargs=2, action="append", default=[], metavar=("KEY", "VALUE"), help="override a notebook parameter with a YAML value; repeatable (default: the profile's parameters)"),
     arg("--nbs", metavar="DIR", help="folder of the notebooks (default: nbs/repro)"),
     arg("--no-report", action="store_true", help="do not write report.md/report.html")])
 def _reproduce_cli(args):
@@ -119,7 +123,7 @@ def _report_cli(args):
     print(f"wrote {md}\nwrote {ht}")
 
 @subcommand("profiles", help="list the bundled profiles, or show one", args=[
-    arg("name", nargs="?", help="profile name or YAML path to show"),
+    arg("name", nargs="?", help="profile name or YAML path to show (default: list the bundled profiles)"),
     arg("--nbs", metavar="DIR", help="folder of the notebooks (default: nbs/repro)")])
 def _profiles_cli(args):
     from faceattn import reproduce as R
@@ -150,10 +154,10 @@ def _report_warnings(name: str, caught) -> None:
 @subcommand("predict", help="per-frame AU (or expression) probabilities of a saved model on an image, a folder of images or a video", args=[
     arg("checkpoint", help="a model checkpoint written by faceattn.predict.save_model"),
     arg("source", help="an image, a folder of images (read in natural order) or a video"),
-    arg("--landmarks", metavar="CSV", help="OpenFace 2 CSV of SOURCE (used by models trained on aligned faces)"),
+    arg("--landmarks", metavar="CSV", help="OpenFace 2 CSV of SOURCE, used by models trained on aligned faces (default: none; whole frames are resized)"),
     arg("--out", metavar="FILE", help="a new .csv or .parquet file (default: CSV on standard output)"),
-    arg("--overlays", metavar="DIR", help="a new or empty folder for one PNG per frame with the first attention map"),
-    arg("--batch-size", type=positive_int, default=32, metavar="N", help="frames per forward pass (default 32)"),
+    arg("--overlays", metavar="DIR", help="a new or empty folder for one PNG per frame with the first attention map (default: no overlays)"),
+    arg("--batch-size", type=positive_int, default=32, metavar="N", help="frames per forward pass"),
     arg("--device", help="cpu, cuda, cuda:1 (default: $FACEATTN_DEVICE, else CUDA when present)")])
 def _predict_cli(args):
     import warnings
@@ -193,22 +197,56 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} -h`)\n")
 
+def _default_implied(action: argparse.Action) -> bool:
+    "Whether `action` needs no `(default: ...)`: required, a switch (off unless given), or no value (None, [])."
+    d = action.default
+    return action.required or d is None or d is argparse.SUPPRESS or isinstance(d, bool) or d == []
+
+class _HelpFormatter(argparse.HelpFormatter):
+    "argparse's help, with `(default: X)` after an argument that has a default its help text does not already state."
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if "default" in text or _default_implied(action): return text
+        return f"{text} (default: %(default)s)"
+
+def _unavailable(name: str, module: str) -> Callable:
+    "Handler of a catalogued command whose module failed to import (`load_plugins` printed why)."
+    def handler(args): raise CLIError(f"{name} is provided by {module}, which could not be imported (see above)")
+    return handler
+
 def build_parser() -> argparse.ArgumentParser:
-    "The argparse parser with one subparser per registered command."
-    p = _Parser(prog="faceattn", description="faceattn: attention for facial action unit detection; "
-                                "reproduction of SMA-Net, ABRNet, SAT-Net and PAttNet.")
+    "The argparse parser with one subparser per registered command (and per catalogued command not imported)."
+    from faceattn import __version__
+    p = _Parser(prog="faceattn", formatter_class=_HelpFormatter,
+                description="faceattn: attention for facial action unit detection; "
+                            "reproduction of SMA-Net, ABRNet, SAT-Net and PAttNet.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}", help="print the version and exit")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for c in COMMANDS.values():
-        sp = sub.add_parser(c.name, help=c.help, description=c.help)
+        sp = sub.add_parser(c.name, help=c.help, description=c.help, formatter_class=_HelpFormatter)
         for flags, kw in c.args: sp.add_argument(*flags, **kw)
         if c.setup: c.setup(sp)
         sp.set_defaults(_command=c)
+    for name, (module, help) in PLUGIN_COMMANDS.items():
+        if name in COMMANDS: continue
+        sp = sub.add_parser(name, help=help, description=help, formatter_class=_HelpFormatter)
+        sp.set_defaults(_command=Command(name, help, _unavailable(name, module), module=module))
     return p
 
+def load_commands(argv: list[str]) -> None:
+    """Import the modules `argv` needs: none for a registered (built-in) command, the module of a catalogued one, every
+    plugin module for an unknown name; for all but a registered command also those named in `$FACEATTN_CLI_PLUGINS`
+    (so without a command, `--help` and `--version` import only those)."""
+    command = next((a for a in argv if not a.startswith("-")), None)
+    if command in COMMANDS: return
+    if command is None: load_plugins([])
+    elif command in PLUGIN_COMMANDS: load_plugins([PLUGIN_COMMANDS[command][0]])
+    else: load_plugins()
+
 def main(argv: list[str] | None = None) -> int:
-    "Entry point of the `faceattn` console script; returns the exit code."
+    "Entry point of the `faceattn` console script and of `python -m faceattn`; returns the exit code."
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in BUILTIN: load_plugins()
+    load_commands(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     cmd = getattr(args, "_command", None)
@@ -220,3 +258,47 @@ def main(argv: list[str] | None = None) -> int:
         print(f"faceattn {cmd.name}: error: {e}", file=sys.stderr)
         return 2
     return int(rc or 0)
+
+# %% ../nbs/09c_cli.ipynb #e4f1a002
+INPUT_WORDS = {"image": "frame", "clip": "clip", "patches": "patches", "landmarks": "landmarks"}
+
+def _size_and_inputs(name: str, n_classes: int) -> tuple[int, tuple[str, ...]]:
+    "Number of parameters and `input_keys` of `models.create(name, n_classes)`, built on the meta device when it can be."
+    import torch
+    from faceattn import models
+    try:
+        with torch.device("meta"): model = models.create(name, n_classes)
+    except (NotImplementedError, RuntimeError):          # a constructor that reads tensor values
+        model = models.create(name, n_classes)
+    return sum(p.numel() for p in model.parameters()), tuple(model.input_keys)
+
+def model_table(pattern: str = "*", n_classes: int = 12) -> list[dict]:
+    "One row per registered model whose name matches the glob `pattern`: name, paper, params, input, description."
+    from faceattn import models
+    rows = []
+    for name in fnmatch.filter(models.names(), pattern):
+        s = models.spec(name)
+        n_params, keys = _size_and_inputs(name, n_classes)
+        rows.append(dict(name=name, paper=s.paper, params=n_params, input="+".join(INPUT_WORDS.get(k, k) for k in keys),
+                         description=(s.description.splitlines() or [""])[0]))
+    return rows
+
+def format_model_table(rows: list[dict]) -> str:
+    "`model_table` rows as aligned text: a header line, then one line per model (parameters with thousands separators)."
+    cells = [dict(r, params=f"{r['params']:,}") for r in rows]
+    cols = ["name", "paper", "params", "input", "description"]
+    width = {c: max(len(c), *(len(str(r[c])) for r in cells)) for c in cols[:-1]}
+    def line(r):
+        return " ".join(str(r[c]).rjust(width[c]) if c == "params" else str(r[c]).ljust(width[c]) for c in cols[:-1]) + " " + r["description"]
+    return "\n".join([line({c: c for c in cols}), *map(line, cells)])
+
+@subcommand("models", help="list the registered models: name, paper, parameters, input, description", args=[
+    arg("glob", nargs="?", default="*", help="only the names matching this shell-style pattern, e.g. 'smanet*'"),
+    arg("--n-classes", type=positive_int, default=12, metavar="N", help="outputs of the model whose parameters are counted")])
+def _models_cli(args):
+    rows = model_table(args.glob, args.n_classes)
+    if not rows:
+        from faceattn import models
+        print(f"faceattn models: no model name matches {args.glob!r}; known models: {', '.join(models.names())}", file=sys.stderr)
+        return 1
+    print(format_model_table(rows))

@@ -12,9 +12,9 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['DATA_ENV', 'seed_everything', 'default_device', 'to_device', 'data_root', 'creation_mode', 'atomic_write',
-           'atomic_write_text', 'atomic_write_json', 'atomic_save_csv', 'atomic_torch_save', 'DataFormatError',
-           'faceattn_home']
+__all__ = ['DATA_ENV', 'RESOURCES', 'PACKAGED_RESOURCES', 'seed_everything', 'default_device', 'to_device', 'data_root',
+           'creation_mode', 'atomic_write', 'atomic_write_text', 'atomic_write_json', 'atomic_save_csv',
+           'atomic_torch_save', 'DataFormatError', 'faceattn_home', 'package_dir', 'checkout_root', 'resource_dir']
 
 # %% ../nbs/00_core.ipynb #ebed5366
 def seed_everything(seed: int, deterministic: bool = False) -> int:
@@ -136,3 +136,32 @@ def faceattn_home(*parts: str) -> Path:
     path = home.joinpath(*parts)
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+# %% ../nbs/00_core.ipynb #dcb996af
+RESOURCES = {"data_manifests": "data_manifests", "profiles": "profiles", "repro": "nbs/repro"}   # name -> repository path
+PACKAGED_RESOURCES = "_data"   # inside the installed package: faceattn/_data/<repository path> (setup.py RESOURCE_PACKAGE_DIR)
+
+def package_dir() -> Path:
+    "The folder of the imported `faceattn` package (found with `importlib.resources`)."
+    import importlib.resources
+    pkg = importlib.resources.files("faceattn")
+    if not isinstance(pkg, Path):
+        raise RuntimeError(f"faceattn is imported from an archive ({pkg}); install it as a regular folder with pip to use its bundled files")
+    return pkg
+
+def checkout_root(package: str | os.PathLike | None = None) -> Path | None:
+    "The repository above the package folder when faceattn runs from a checkout (it holds `settings.ini`); else None."
+    root = Path(package or package_dir()).resolve().parent
+    return root if (root/"settings.ini").is_file() else None
+
+def resource_dir(name: str, package: str | os.PathLike | None = None) -> Path:
+    """Folder of the bundled files `name` (`data_manifests`, `profiles` or `repro`): the checkout's own folder when
+    faceattn runs from a checkout, else `<package>/_data/<repository path>` of an installed wheel."""
+    if name not in RESOURCES: raise KeyError(f"no bundled folder named {name!r}; known: {', '.join(RESOURCES)}")
+    package = Path(package or package_dir()).resolve()
+    root = checkout_root(package)
+    places = ([root/RESOURCES[name]] if root else []) + [package/PACKAGED_RESOURCES/RESOURCES[name]]
+    for place in places:
+        if place.is_dir(): return place
+    raise FileNotFoundError(f"the {name} folder of faceattn is missing: looked in {' and '.join(map(str, places))}. "
+                            "Reinstall faceattn from a wheel built by its setup.py (it ships them) or run it from a checkout.")

@@ -17,9 +17,9 @@ from . import results as fa_results   # the one aggregation, bars and claims (no
 from .core import atomic_save_csv, atomic_write_json, data_root as resolve_root, faceattn_home
 
 # %% auto #0
-__all__ = ['REAL_FOLDERS', 'SYNTHAU_TREES', 'LOADERS', 'CHANCE', 'RESULT_COLUMNS', 'DID_NOT_LEARN', 'Data', 'load_data', 'Method',
-           'model_options', 'run_methods', 'always_positive', 'paper_results', 'summarise', 'side_by_side',
-           'write_results']
+__all__ = ['REAL_FOLDERS', 'SYNTHAU_TREES', 'LOADERS', 'CHANCE', 'CEILING', 'RESULT_COLUMNS', 'DID_NOT_LEARN', 'Data',
+           'load_data', 'Method', 'model_options', 'run_methods', 'always_positive', 'paper_results', 'summarise',
+           'side_by_side', 'write_results']
 
 # %% ../nbs/09_experiment.ipynb #a11e6ffd
 REAL_FOLDERS = {"bp4d": "BP4D", "disfa": "DISFA", "disfa_plus": "DISFA+", "bp4d_plus": "BP4D+",
@@ -106,9 +106,10 @@ def model_options(m: Method, data: Data, image_size: int | None = None) -> dict:
 def run_methods(data: Data, methods: dict[str, Method], *, folds: Sequence[int] | None = None, seeds: Sequence[int] = (0,),
                 epochs: int | None = None, batch_size: int | None = None, lr: float | None = None, image_size: int | None = None,
                 device=None, out_dir=None, clip_length: int = 16, progress: bool = False, chance: bool = False,
-                **fit_kwargs) -> pd.DataFrame:
+                ceiling: bool = False, **fit_kwargs) -> pd.DataFrame:
     """Cross-validate every method on `data` (same folds and seeds); tidy rows `method, model, fold, seed, au, metric, value`.
-    `chance=True` adds the `always_positive` reference (method `CHANCE`) computed on the same test frames."""
+    `chance=True` adds the `always_positive` reference (method `CHANCE`) computed on the same test frames;
+    `ceiling=True` adds, on SynthAU, `faceattn.bars.region_ceiling` (method `CEILING`: a probe told where each AU is)."""
     from faceattn.evaluate import cross_validate
     from faceattn.data.datasets import make_dataset
     chosen = {k: v for k, v in data.folds.items() if folds is None or k in set(folds)}
@@ -130,9 +131,13 @@ def run_methods(data: Data, methods: dict[str, Method], *, folds: Sequence[int] 
         r = cv.results.rename(columns={"au_or_class": "au"}).assign(method=name, seconds=time.perf_counter() - t0)
         frames.append(r[["method", "model", "fold", "seed", "au", "metric", "value", "seconds"]])
     if chance and data.task != "fer": frames.append(always_positive(data, chosen, seeds))
+    if ceiling and data.task != "fer" and data.synthetic:
+        from faceattn.bars import region_ceiling
+        frames.append(region_ceiling(data, chosen, seeds))
     return pd.concat(frames, ignore_index=True)
 
 CHANCE = fa_results.CHANCE   # "Always positive (chance)"; defined once, in faceattn.results
+CEILING = fa_results.CEILING # "Region oracle (ceiling)"
 
 def always_positive(data: Data, folds: dict, seeds: Sequence[int] = (0,)) -> pd.DataFrame:
     """F1 of predicting every AU present in every test frame, per fold and AU: `2p/(1+p)`, p = the share of positives

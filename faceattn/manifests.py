@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .core import DataFormatError
+from .core import DataFormatError, resource_dir
 
 # %% auto #0
 __all__ = ['MANIFESTS_ENV', 'REPORTED_COLUMNS', 'PAPERS', 'KNOWN_INCONSISTENCIES', 'manifests_dir', 'natural_key',
@@ -23,12 +23,10 @@ __all__ = ['MANIFESTS_ENV', 'REPORTED_COLUMNS', 'PAPERS', 'KNOWN_INCONSISTENCIES
 MANIFESTS_ENV = "FACEATTN_MANIFESTS"
 
 def manifests_dir(root: str | os.PathLike | None = None) -> Path:
-    "The manifests folder: `root`, else `$FACEATTN_MANIFESTS`, else `<repo root>/data_manifests`."
+    "The manifests folder: `root`, else `$FACEATTN_MANIFESTS`, else the bundled `data_manifests` (`core.resource_dir`)."
     if root is not None: source, path = "argument `root`", Path(root)
     elif os.environ.get(MANIFESTS_ENV): source, path = f"environment variable {MANIFESTS_ENV}", Path(os.environ[MANIFESTS_ENV])
-    else:
-        import faceattn
-        source, path = "the repository root (parent of the faceattn package)", Path(faceattn.__file__).resolve().parent.parent/"data_manifests"
+    else: source, path = "the files bundled with faceattn", resource_dir("data_manifests")
     path = path.expanduser()
     if not path.is_dir():
         raise FileNotFoundError(f"No manifests folder at {path} (from {source}). It holds <dataset>.yaml and reported/*.csv; "

@@ -14,7 +14,7 @@ import pandas as pd
 import yaml
 
 import faceattn
-from .core import DataFormatError, atomic_write_json, atomic_write_text, atomic_save_csv, creation_mode
+from .core import DataFormatError, resource_dir, atomic_write_json, atomic_write_text, atomic_save_csv, creation_mode
 from . import results as fa_results
 
 DID_NOT_LEARN = " (did not learn)"
@@ -36,12 +36,12 @@ def project_root() -> Path:
     return root if (root/"settings.ini").exists() else Path.cwd()
 
 def repro_dir() -> Path:
-    "Folder of the reproduction notebooks: `$FACEATTN_REPRO_NBS`, else `<project>/nbs/repro`."
-    return Path(os.environ.get("FACEATTN_REPRO_NBS") or project_root()/"nbs"/"repro")
+    "Folder of the reproduction notebooks: `$FACEATTN_REPRO_NBS`, else the bundled `nbs/repro` (`core.resource_dir`)."
+    return Path(os.environ.get("FACEATTN_REPRO_NBS") or resource_dir("repro"))
 
 def profiles_dir() -> Path:
-    "Folder of the bundled profiles: `<project>/profiles`."
-    return project_root()/"profiles"
+    "Folder of the bundled profiles: the checkout's `profiles/` or the wheel's copy (`core.resource_dir`)."
+    return resource_dir("profiles")
 
 # %% ../nbs/09b_reproduce.ipynb #f8ccbe5b
 class ProfileError(ValueError):

@@ -15,16 +15,18 @@ from . import manifests
 from .core import DataFormatError
 
 # %% auto #0
-__all__ = ['KEYS', 'RESULT_COLUMNS', 'CHANCE', 'MAJORITY', 'LEARNED_KEYS', 'BAR_TOLERANCE', 'KINDS', 'CLAIM_FIELDS', 'REQUIRED',
-           'VERDICTS', 'LEDGER_COLUMNS', 'LEDGER_SHOWN', 'normalise', 'format_mean_std', 'per_seed', 'over_seeds',
-           'aggregate', 'learned_table', 'mark_learned', 'claims_dir', 'validate_claim', 'load_claims',
-           'evaluate_claims', 'ledger_table', 'ledger_markdown', 'verdict_counts', 'notebook_ledger']
+__all__ = ['KEYS', 'RESULT_COLUMNS', 'CHANCE', 'MAJORITY', 'CEILING', 'BARS', 'LEARNED_KEYS', 'BAR_TOLERANCE', 'KINDS',
+           'CLAIM_FIELDS', 'REQUIRED', 'VERDICTS', 'LEDGER_COLUMNS', 'LEDGER_SHOWN', 'normalise', 'format_mean_std',
+           'per_seed', 'over_seeds', 'aggregate', 'learned_table', 'mark_learned', 'claims_dir', 'validate_claim',
+           'load_claims', 'evaluate_claims', 'ledger_table', 'ledger_markdown', 'verdict_counts', 'notebook_ledger']
 
 # %% ../nbs/07e_results.ipynb #bc38f9ab
 KEYS = ["paper", "table", "dataset", "method", "setting", "au", "metric"]
 RESULT_COLUMNS = KEYS + ["value", "seed", "fold"]
 CHANCE = "Always positive (chance)"     # experiment.always_positive's rows: the F1 bar
 MAJORITY = "Majority class (chance)"    # optional FER rows: accuracy of always predicting the commonest class
+CEILING = "Region oracle (ceiling)"     # faceattn.bars.region_ceiling's rows (SynthAU): a probe told where each AU appears
+BARS = (CHANCE, MAJORITY, CEILING)      # reference rows: shown beside the methods, never judged "learned" themselves
 
 def _text(v) -> str:
     "A key cell as text: missing → '', a whole float → its integer ('1.0' → '1'), else str stripped."
@@ -114,7 +116,7 @@ def learned_table(results: pd.DataFrame, n_classes=None) -> pd.DataFrame:
     for key, g in r.groupby(LEARNED_KEYS, sort=False):
         paper, table, dataset, method, setting, metric = key
         score = bar = np.nan
-        if method not in (CHANCE, MAJORITY) and metric in ("f1", "auc", "accuracy"):
+        if method not in BARS and metric in ("f1", "auc", "accuracy"):
             same = (r.paper == paper) & (r.table == table) & (r.dataset == dataset) & (r.metric == metric)
             if metric == "f1":
                 own, ref = g[g.au == "avg"], r[same & (r.method == CHANCE) & (r.au == "avg")]

@@ -21,13 +21,14 @@ from ..core import DataFormatError, atomic_write_json, faceattn_home
 __all__ = ['BP4D_AUS', 'DISFA_AUS', 'DISFA_FILE_AUS', 'BP4D_INT_AUS', 'AUS', 'AU_NAMES', 'REGIONS_TEXT', 'EMOTIONS',
            'EMOTION_CODE', 'BP4D_TASKS', 'EVENTS', 'EVENT_NAMES', 'HABITS', 'N_GROUPS', 'EXCLUSIVE', 'MIXTURES',
            'STYLES', 'LABEL_MODELS', 'EXTRA_AU', 'LATENT_CUTS', 'IDENTITY_SPREAD', 'MID_SKIN', 'LANDMARKS_68_TO_49',
-           'DRAW_GAIN', 'DISPLACEMENTS', 'FACE_SCALE', 'FACE_Y', 'SHADE_GAIN', 'CKPLUS_COUNTS', 'SYNTHAU_VERSION',
-           'TREES', 'DISFA_SUBJECTS', 'BP4D_RATES_APPROX', 'DISFA_RATES_APPROX', 'LABEL_TARGETS', 'latent_activity',
-           'balanced_propensities', 'intensities', 'label_events', 'simulate_session', 'make_identity',
-           'neutral_landmarks', 'au_amplitude', 'face_landmarks', 'to_49', 'au_regions', 'canonical_grid', 'to_pixels',
-           'region_masks', 'render', 'sample_nuisance', 'simulate_ckplus_sequence', 'subject_names', 'synthau_args',
-           'args_hash', 'generate', 'load_meta', 'load_truth', 'load_masks', 'load_landmarks', 'simulated_labels',
-           'real_au_stats', 'label_statistics', 'compare_to_real', 'simulated_index']
+           'DRAW_GAIN', 'DISPLACEMENTS', 'FACE_SCALE', 'FACE_Y', 'SHADE_GAIN', 'TEXTURE_GAIN', 'CKPLUS_COUNTS',
+           'SYNTHAU_VERSION', 'TREES', 'DISFA_SUBJECTS', 'BP4D_RATES_APPROX', 'DISFA_RATES_APPROX', 'LABEL_TARGETS',
+           'latent_activity', 'balanced_propensities', 'intensities', 'label_events', 'simulate_session',
+           'make_identity', 'neutral_landmarks', 'au_amplitude', 'face_landmarks', 'to_49', 'au_regions',
+           'canonical_grid', 'to_pixels', 'region_masks', 'render', 'sample_nuisance', 'simulate_ckplus_sequence',
+           'subject_names', 'synthau_args', 'args_hash', 'generate', 'load_meta', 'load_truth', 'load_masks',
+           'load_landmarks', 'simulated_labels', 'real_au_stats', 'label_statistics', 'compare_to_real',
+           'simulated_index']
 
 # %% ../../nbs/02_synthau.ipynb #d9a0d974
 BP4D_AUS = [1, 2, 4, 6, 7, 10, 12, 14, 15, 17, 23, 24]
@@ -477,6 +478,9 @@ class _Canvas:
         self.img[:, :, ys, xs] = self.img[:, :, ys, xs] * (1 + delta * face[:, ys, xs]).clamp_min(.08).unsqueeze(1)
 
 SHADE_GAIN = 4.     # v2: x the v1 texture contrasts (v1 wrinkles were invisible at 64 px)
+# v4: per-AU factor on top of SHADE_GAIN (1 when absent): the textures a region-restricted probe could not find at 64 px
+# (AU23/AU24 lines, AU14 dimples, AU6/AU12 cheeks and folds, AU1/AU2 forehead wrinkles, AU25/AU26 mouth) are drawn stronger
+TEXTURE_GAIN = {1: 2., 2: 2., 6: 2., 12: 2., 14: 2.5, 23: 5., 24: 4.5, 25: 2., 26: 3.}
 
 def _shading(cv, idn, amp, side14, P, face):
     "Static nose shading plus the AU skin textures, each multiplied by its region window (so confined to the region)."
@@ -494,7 +498,7 @@ def _shading(cv, idn, amp, side14, P, face):
         for key in keys or [a]:
             for e in R[key]:
                 ys, xs, u, v = cv.uv(_ebox(e))
-                val = f(u, v, key) * _win(u, v, e) * A(a) * SHADE_GAIN
+                val = f(u, v, key) * _win(u, v, e) * A(a) * SHADE_GAIN * TEXTURE_GAIN.get(a, 1.)
                 if key == "14L": val = val * torch.as_tensor(side14 <= 0, dtype=torch.float32)[:, None, None]
                 if key == "14R": val = val * torch.as_tensor(side14 >= 0, dtype=torch.float32)[:, None, None]
                 cv.shade(ys, xs, val, face)
@@ -514,15 +518,15 @@ def _shading(cv, idn, amp, side14, P, face):
     tex(12, lambda u, v, k: .35 * nl(u, v) + .12 * cheek(u, v))
     def dimple(u, v, key):
         k = -1 if key == "14L" else 1; c = P[:, 48 if k < 0 else 54]
-        return -.6 * torch.exp(-(((u - c[:, 0, None, None] - k * .035) / .016) ** 2 + ((v - c[:, 1, None, None]) / .025) ** 2)) \
+        return -.6 * torch.exp(-(((u - c[:, 0, None, None] - k * .035) / .028) ** 2 + ((v - c[:, 1, None, None]) / .025) ** 2)) \
                - .25 * torch.exp(-(((u - c[:, 0, None, None] - k * .05) / .035) ** 2 + ((v - c[:, 1, None, None]) / .045) ** 2))
     tex(14, dimple, ["14L", "14R"])
     tex(15, lambda u, v, k: -.25 * torch.exp(-(((u.abs() - mw) / .05) ** 2 + ((v - my - .07) / .04) ** 2)))
     tex(17, lambda u, v, k: .1 * torch.sin(90 * u) * torch.sin(90 * v) - .25 * torch.exp(-((v - my - ll - .05) / .02) ** 2)
         - .25 * torch.exp(-((u / .12) ** 2 + ((v - my - ll - .11) / .05) ** 2)))                                      # chin boss shadow
     tex(20, lambda u, v, k: -.3 * torch.exp(-((u.abs() - mw - .09) / .015) ** 2) * ((v - my).abs() < .04).float())
-    tex(23, lambda u, v, k: -.4 * _stripes(u, .03, 4) * torch.exp(-((v - my + idn["ul"] + .025) / .012) ** 2))
-    tex(24, lambda u, v, k: .15 * torch.exp(-((v - my + idn["ul"] + .035) / .02) ** 2) - .3 * torch.exp(-((v - my - ll - .02) / .015) ** 2))
+    tex(23, lambda u, v, k: -.4 * _stripes(u, .09, 2) * torch.exp(-((v - my + idn["ul"] + .045) / .05) ** 2))        # v4: 2-px lines (v3: sub-pixel at 64 px)
+    tex(24, lambda u, v, k: .15 * torch.exp(-((v - my + idn["ul"] + .04) / .035) ** 2) - .3 * torch.exp(-((v - my - ll - .03) / .03) ** 2))
 
 def _pbox(P, idx, m):
     Q = P[:, idx].reshape(-1, 2)
@@ -645,7 +649,7 @@ def simulate_ckplus_sequence(n_frames: int, *, group: int = 0, expressivity: flo
     return dict(intensity=Q, event=np.where(Q.any(1), event, 0).astype(np.int8), phase=phase, side14=side, label=label)
 
 # %% ../../nbs/02_synthau.ipynb #e709a45e
-SYNTHAU_VERSION = 3           # 2: stronger C-E, visible tonic AUs, less nuisance and colour spread (learnable); 3: label process fitted to real BP4D/DISFA statistics
+SYNTHAU_VERSION = 4           # 2: stronger C-E, visible tonic AUs, less nuisance and colour spread (learnable); 3: label process fitted to real BP4D/DISFA statistics; 4: textures visible at 64 px (TEXTURE_GAIN, 2-px AU23/AU24/AU14 marks)
 TREES = {"bp4d": "BP4D", "disfa": "DISFA", "ckplus": "CK+"}
 _TREE_ID = {"bp4d": 1, "disfa": 2, "ckplus": 3}
 DISFA_SUBJECTS = [f"SN{i:03d}" for i in range(1, 33) if i not in (14, 15, 19, 20, 22)]

@@ -18,7 +18,7 @@ from . import FaceModel, ModelOutput, register
 # %% auto #0
 __all__ = ['STAGES', 'BLOCK_NAMES', 'BLOCK_CHANNELS', 'ATTENTIONS', 'BlockAttention', 'BasicBlock', 'resolve_blocks',
            'ResNet18Trunk', 'SEAttention', 'CBAMAttention', 'resnet18_state_dict', 'load_resnet18_weights',
-           'ResNetModel', 'n_params', 'check_model']
+           'ResNetModel', 'check_pretrained', 'n_params', 'check_model']
 
 # %% ../../nbs/05a_resnet.ipynb #a744464a
 class BlockAttention(nn.Module):
@@ -289,6 +289,25 @@ register("senet18", "SE-Net-18: SE block (reduction 16) before the residual sum 
                paper="smanet", attention="se")(ResNetModel)
 register("cbam18", "CBAM-18: channel (reduction 16) + 7×7 spatial gate before the residual sum of every basic block.",
                paper="smanet", attention="cbam")(ResNetModel)
+
+# %% ../../nbs/05a_resnet.ipynb #c7e1a002
+import socket
+
+def check_pretrained(pretrained: str | os.PathLike | None, timeout: float = 30.0) -> Path | None:
+    "Check that the weights `pretrained` names (None, 'imagenet' or a path) can be read and fit ResNet-18; the file that will be loaded."
+    if pretrained is None: return None
+    if pretrained == "imagenet":
+        from torchvision.models import ResNet18_Weights
+        url = ResNet18_Weights.IMAGENET1K_V1.url
+        file = Path(torch.hub.get_dir()) / "checkpoints" / url.rsplit("/", 1)[-1]
+    else:
+        file = Path(pretrained).expanduser()
+    previous = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(timeout)          # torchvision's download has no timeout of its own
+    try: sd = resnet18_state_dict(pretrained)
+    finally: socket.setdefaulttimeout(previous)
+    load_resnet18_weights(ResNet18Trunk(), sd, str(pretrained))
+    return file
 
 # %% ../../nbs/05a_resnet.ipynb #88fb3694
 def n_params(module: nn.Module, trainable_only: bool = True) -> int:
