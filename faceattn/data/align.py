@@ -15,9 +15,9 @@ from torchvision.ops import roi_align
 __all__ = ['IBUG68_TO_49', 'IBUG68_TO_66', 'IBUG66_TO_49', 'IBUG68_MIRROR', 'REFLECT_49', 'BROW_L', 'BROW_R', 'NOSE_BRIDGE',
            'NOSE_BOTTOM', 'EYE_L', 'EYE_R', 'MOUTH_OUTER', 'MOUTH_INNER', 'NOSE_TIP', 'MOUTH_CORNER_L',
            'MOUTH_CORNER_R', 'JAANET_SIZE', 'JAANET_CROP', 'JAANET_ENLARGE', 'PATTNET_CORNERS_512', 'PATTNET_BOX_512',
-           'PATTNET_PATCH', 'synthetic_landmarks', 'apply_affine', 'invert_affine', 'warp_affine', 'jaanet_matrix',
-           'umeyama', 'mean_shape', 'template_from', 'align_face', 'pattnet_boxes', 'pattnet_boxes_from_landmarks',
-           'crop_patches']
+           'PATTNET_PATCH', 'LOWER_LIP_MIDDLE', 'P9_ABOVE_LOWER_LIP', 'PATCH_GEOMETRIES', 'synthetic_landmarks',
+           'apply_affine', 'invert_affine', 'warp_affine', 'jaanet_matrix', 'umeyama', 'mean_shape', 'template_from',
+           'align_face', 'pattnet_boxes', 'pattnet_boxes_from_landmarks', 'patch_boxes', 'crop_patches']
 
 # %% ../../nbs/04a_align.ipynb #5ccd8d15
 IBUG68_TO_49 = [i for i in range(17, 68) if i not in (60, 64)]   # 49-pt index k -> 68-pt index
@@ -168,11 +168,15 @@ def pattnet_boxes(size: int = JAANET_SIZE) -> torch.Tensor:
     b = [((x - 1) * s, (y - 1) * s, (x - 1 + PATTNET_BOX_512) * s, (y - 1 + PATTNET_BOX_512) * s) for x, y in PATTNET_CORNERS_512]
     return torch.tensor(b, dtype=torch.float32)
 
+LOWER_LIP_MIDDLE = [39, 40, 41]                 # 49-pt indices of the outer lower lip's middle (68-pt 56-58)
+P9_ABOVE_LOWER_LIP = 0.05                        # P9's top edge: this many IOD above the highest of those points
+
 def pattnet_boxes_from_landmarks(landmarks, side: float = 1.26) -> torch.Tensor:
-    """Nine boxes `(…,9,4)` centred on landmark-derived points of an upright face, each a square of
-    `side`×IOD (126 px at PAttNet's IOD of ~100 px): P1/P2 brow+eye, P3/P5 eye + 0.35 IOD down,
-    P4 glabella, P6/P8 below the eye at the height between nose bottom and mouth corner,
-    P7 nose bottom + upper lip, P9 mouth centre + 0.5 IOD down."""
+    """Nine boxes `(…,9,4)` placed on the landmarks of an upright face, each a square of `side`×IOD
+    (126 px at PAttNet's IOD of ~100 px): P1/P2 centred on brow+eye, P3/P5 on the eye + 0.35 IOD down,
+    P4 on the inner brow ends and the nose root, P6/P8 below the eye at the height between nose bottom
+    and lip corner, P7 on nose bottom + upper lip; P9 hangs from just above the lower lip (top edge
+    `P9_ABOVE_LOWER_LIP` IOD above it), so it holds the lower lip and the chin below it."""
     l = torch.as_tensor(np.asarray(landmarks), dtype=torch.float32)
     eL, eR = l[..., EYE_L, :].mean(-2), l[..., EYE_R, :].mean(-2)
     iod = (eR - eL).norm(dim=-1, keepdim=True)
@@ -180,13 +184,29 @@ def pattnet_boxes_from_landmarks(landmarks, side: float = 1.26) -> torch.Tensor:
     nose_y = l[..., NOSE_BOTTOM, 1].mean(-1)
     def below_eye(e, corner):
         return torch.stack([e[..., 0], (nose_y + l[..., corner, 1]) / 2], -1)
+    p9_top = l[..., LOWER_LIP_MIDDLE, 1].amin(-1, keepdim=True) - P9_ABOVE_LOWER_LIP * iod
+    p9 = torch.cat([l[..., MOUTH_OUTER, 0].mean(-1, keepdim=True), p9_top + side * iod / 2], -1)
     centres = torch.stack([
         l[..., BROW_L + EYE_L, :].mean(-2), l[..., BROW_R + EYE_R, :].mean(-2),
         eL + 0.35 * down, l[..., [4, 5, 10], :].mean(-2), eR + 0.35 * down,
         below_eye(eL, MOUTH_CORNER_L), l[..., NOSE_BOTTOM + [32, 33, 34, 35, 36], :].mean(-2), below_eye(eR, MOUTH_CORNER_R),
-        l[..., MOUTH_OUTER, :].mean(-2) + 0.5 * down], -2)
+        p9], -2)
     half = (side * iod / 2)[..., None, :]
     return torch.cat([centres - half + 0.5, centres + half + 0.5], -1)   # +0.5: index -> continuous coords
+
+PATCH_GEOMETRIES = ("landmarks", "pattnet")
+
+def patch_boxes(landmarks=None, size: int = JAANET_SIZE, geometry: str = "landmarks") -> torch.Tensor:
+    """PAttNet's nine boxes for an aligned `size`×`size` face. `geometry="landmarks"` (the default) places
+    them on the face's 49 landmarks `(…,49,2)` (`pattnet_boxes_from_landmarks`) → `(…,9,4)`;
+    `"pattnet"` gives the official 512-px boxes scaled by size/512 (`pattnet_boxes`, `(9,4)`), which fit
+    only a face registered like PAttNet's template (the behaviour before landmark boxes were the default)."""
+    if geometry == "pattnet": return pattnet_boxes(size)
+    if geometry != "landmarks": raise ValueError(f"patch_boxes: geometry must be one of {PATCH_GEOMETRIES}, got {geometry!r}")
+    if landmarks is None:
+        raise ValueError("patch_boxes: geometry='landmarks' needs the aligned face's 49 landmarks; "
+                         "pass them, or geometry='pattnet' for a face registered like PAttNet's 512-px template")
+    return pattnet_boxes_from_landmarks(landmarks)
 
 def crop_patches(aligned: torch.Tensor, boxes: torch.Tensor | None = None, size: int = PATTNET_PATCH) -> torch.Tensor:
     """Crop and bilinearly resize boxes from `aligned` `(3,H,W)` or `(B,3,H,W)` → `(9,3,size,size)` /

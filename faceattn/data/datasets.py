@@ -16,7 +16,7 @@ from PIL import Image
 from torch.utils.data import DataLoader, Dataset
 
 from ..core import DataFormatError
-from .align import JAANET_SIZE, PATTNET_PATCH, align_face, crop_patches, pattnet_boxes, pattnet_boxes_from_landmarks
+from .align import JAANET_SIZE, PATTNET_PATCH, PATCH_GEOMETRIES, align_face, crop_patches, patch_boxes
 from . import index as _index
 from .augment import CropTooLargeError
 
@@ -239,18 +239,20 @@ class ClipDataset(FrameDataset):
 class PatchDataset(FrameDataset):
     "PAttNet's nine patches of the aligned face: item `patches (9,3,patch_size,patch_size)` (the paper: 100)."
     key = "patches"
-    def __init__(self, index, aus=None, transform=None, boxes: str = "pattnet", size: int = JAANET_SIZE,
+    def __init__(self, index, aus=None, transform=None, boxes: str = "landmarks", size: int = JAANET_SIZE,
                  patch_size: int = PATTNET_PATCH, **kwargs):
-        if boxes not in ("pattnet", "landmarks"): raise ValueError(f"boxes must be 'pattnet' or 'landmarks', got {boxes!r}")
+        if boxes not in PATCH_GEOMETRIES: raise ValueError(f"boxes must be one of {PATCH_GEOMETRIES}, got {boxes!r}")
         super().__init__(index, aus, transform, size=size, **kwargs)
         self.boxes, self.patch_size = boxes, int(patch_size)
-        if boxes == "landmarks" and self.source.landmarks is None: raise ValueError("boxes='landmarks' needs landmarks")
+        if boxes == "landmarks" and self.source.landmarks is None:
+            raise ValueError("boxes='landmarks' (the default) needs landmarks; pass landmarks=..., or boxes='pattnet' "
+                             "for faces already registered like PAttNet's template")
 
     def __getitem__(self, i: int) -> dict:
         img, lm = self._load([i])
         lm0 = None if lm is None else lm[0]
         img, lm0 = self._transform([i], img[0], lm0)
-        boxes = pattnet_boxes(img.shape[-1]) if self.boxes == "pattnet" else pattnet_boxes_from_landmarks(lm0.numpy())
+        boxes = patch_boxes(None if lm0 is None else lm0.numpy(), img.shape[-1], geometry=self.boxes)
         return self._item(i, crop_patches(img, boxes, size=self.patch_size), lm0)
 
 # %% ../../nbs/04b_datasets.ipynb #bdb11e51
@@ -303,7 +305,7 @@ def make_dataset(index: pd.DataFrame, kind: str, train: bool, image_size: int | 
     if kind not in DEFAULT_AUGMENT: raise ValueError(f"kind must be one of {list(DEFAULT_AUGMENT)}, got {kind!r}")
     transform = augment if callable(augment) else augmentation(augment or DEFAULT_AUGMENT[kind], train, image_size, normalize)
     if kind == "patch" and size is None: size = JAANET_SIZE
-    if align is not None or opts.get("boxes") == "landmarks":
+    if align is not None or (kind == "patch" and opts.get("boxes", "landmarks") == "landmarks"):
         index, landmarks = _with_landmarks(index, landmarks, opts.get("root"), missing_landmarks)
     source = None
     if cache is not None and cache is not False:
