@@ -15,8 +15,15 @@ from . import register
 from .resnet import BlockAttention, ResNetModel, n_params
 
 # %% auto #0
-__all__ = ['SMA_MAPS', 'SMANET_NAMES', 'SMAAttention', 'diversity_loss', 'diversity_loss_loop', 'multi_attention_loss',
-           'LocalAUHead', 'SMANet', 'parameter_overhead']
+__all__ = ['SMA_MAPS', 'SMANET_NAMES', 'scale_grad', 'SMAAttention', 'diversity_loss', 'diversity_loss_loop',
+           'multi_attention_loss', 'bypass_grad_scale', 'LocalAUHead', 'SMANet', 'parameter_overhead']
+
+# %% ../../nbs/05b_smanet.ipynb #ee459e25
+def scale_grad(t: Tensor, scale: float) -> Tensor:
+    "`t` itself in the forward pass (bit for bit); in the backward pass the gradient reaching `t` is multiplied by `scale`."
+    if scale == 1: return t
+    frozen = t.detach()
+    return frozen + scale * (t - frozen)                                             # t - frozen is exactly 0
 
 # %% ../../nbs/05b_smanet.ipynb #84691d13
 SMA_MAPS = ("f2a", "multichannel", "plain")
@@ -24,12 +31,13 @@ SMA_MAPS = ("f2a", "multichannel", "plain")
 class SMAAttention(BlockAttention):
     "SMA-Net's module: N attention channels (F2A, multi-channel or plain), AAA weights, Eq. 4-5 combination, optional l_ma bypass heads."
     def __init__(self, channels: int, n_channels: int = 7, maps: str = "f2a", aaa: bool = True,
-                 combine: str = "eq4", n_bypass: int = 0, kernel_size: int = 7):
+                 combine: str = "eq4", n_bypass: int = 0, kernel_size: int = 7, bypass_grad_scale: float = 1.0):
         super().__init__()
         if maps not in SMA_MAPS: raise ValueError(f"maps must be one of {SMA_MAPS}, got {maps!r}")
         if combine not in ("eq4", "maps"): raise ValueError(f"combine must be 'eq4' or 'maps', got {combine!r}")
         if n_channels < 1: raise ValueError(f"n_channels must be positive, got {n_channels}")
         self.n, self.maps_kind, self.combine = n_channels, maps, combine
+        self.bypass_grad_scale = bypass_grad_scale                                          # on the heads' weights only
         N, pad = n_channels, kernel_size // 2
         self.mapping = nn.Conv2d(channels, N, 1) if maps in ("f2a", "plain") else None        # C -> N channel mapping
         self.spatial = {"f2a": nn.Conv2d(N, N, kernel_size, padding=pad, groups=N),          # F_n^1: one 7×7, 1 -> 1, per channel
@@ -60,7 +68,8 @@ class SMAAttention(BlockAttention):
         kept = dict(maps=m, weights=t, combined=a)
         if self.bypass_weight is not None:                                          # l_ma heads on GAP(S_n)
             pooled = torch.einsum("bnhw,bchw->bnc", m, x) / (x.shape[2] * x.shape[3])
-            kept["bypass"] = torch.einsum("bnc,nkc->bnk", pooled, self.bypass_weight) + self.bypass_bias
+            w, b = (scale_grad(p, self.bypass_grad_scale) for p in (self.bypass_weight, self.bypass_bias))
+            kept["bypass"] = torch.einsum("bnc,nkc->bnk", pooled, w) + b
         self.keep(**kept)
         return a * x                                                                 # Eq. 5
 
@@ -95,6 +104,12 @@ def multi_attention_loss(bypass: Tensor, target: Tensor, task: str = "au") -> Te
     t = target[:, None].expand(B, N, *target.shape[1:]).reshape(B * N, *target.shape[1:])
     return classification_loss(task, bypass.reshape(B * N, K), t)
 
+# %% ../../nbs/05b_smanet.ipynb #004f8a43
+def bypass_grad_scale(lam: float, n_channels: int, n_blocks: int) -> float:
+    "Turns the gradient λ·l_ma gives one bypass head (l_ma: the mean over `n_blocks`×`n_channels` heads) into that of the head's own loss."
+    if lam <= 0: raise ValueError(f"lam must be positive where there are bypass heads, got {lam}")
+    return n_blocks * n_channels / lam
+
 # %% ../../nbs/05b_smanet.ipynb #5107f274
 class LocalAUHead(nn.Module):
     "One attention branch per AU on the last features: F2A-style map (1×1 mapping, per-AU 7×7 conv, sigmoid), pooled features, one linear unit per AU."
@@ -116,12 +131,14 @@ class SMANet(ResNetModel):
     def __init__(self, n_classes: int = 12, task: str = "au", image_size: int = 128, n_channels: int = 7,
                  maps: str = "f2a", aaa: bool = True, combine: str = "eq4", attention_blocks="auto",
                  alpha: float = 0.1, lam: float = 0.1, delta: float = 0.1, div_reduction: str = "mean",
-                 local_au: bool = False, pretrained: str | os.PathLike | None = None):
+                 local_au: bool = False, pretrained: str | os.PathLike | None = None, bypass_full_rate: bool = True):
         if attention_blocks == "auto": attention_blocks = "all" if task == "au" else "first2"
         n_bypass = n_classes if lam > 0 else 0
         factory = lambda c, i: SMAAttention(c, n_channels, maps, aaa, combine, n_bypass)
         super().__init__(n_classes, task, image_size, attention=factory, attention_blocks=attention_blocks)
         self.alpha, self.lam, self.delta, self.div_reduction = alpha, lam, delta, div_reduction
+        heads = [m for m in self.modules() if isinstance(m, SMAAttention) and m.bypass_weight is not None]
+        for m in heads: m.bypass_grad_scale = bypass_grad_scale(lam, n_channels, len(heads)) if bypass_full_rate else 1.0
         self.local = None
         if local_au:
             if task != "au": raise ValueError("local_au=True splits one attention branch per AU: it needs task='au'")
