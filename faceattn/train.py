@@ -99,7 +99,7 @@ RECIPES: dict[str, Recipe] = {r.name: r for r in [
            source="PAttNet §4: SGD, lr 1e-3, momentum 0.9, mini-batches of 50, 10 epochs, w_pos = negatives/positives; "
                   "no weight decay or schedule stated (the authors' code has none)", assumed=("weight_decay",)),
     Recipe("jaanet", lr=0.01, momentum=0.9, nesterov=True, weight_decay=5e-4, step_size=2, gamma=0.3, epochs=12, batch_size=16,
-           source="PyTorch-JAANet train_JAAv1.py / README (reference-code notes §5)"),
+           source="PyTorch-JAANet (github.com/ZhiwenShao/PyTorch-JAANet) train_JAAv1.py / README"),
 ]}
 
 def get_recipe(recipe: str | Recipe = "smanet", **overrides) -> Recipe:
