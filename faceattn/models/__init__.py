@@ -28,11 +28,16 @@ class ModelOutput:
         return torch.sigmoid(self.logits) if task == "au" else torch.softmax(self.logits, dim=-1)
 
 # %% ../../nbs/05_models.ipynb #e1f0a002
+def _serialized_name(cls) -> str: return f"{cls.__module__}.{cls.__qualname__}"
+
 def _register_output():
-    "Make `ModelOutput` a pytree node (logits, attention, aux), once per process."
+    """Make `ModelOutput` a pytree node (logits, attention, aux), once per process. The serialized name is the class's own
+    (`faceattn.models.ModelOutput` in the package): a copy of the class defined elsewhere in the same process (this
+    notebook's, when nbdev-test runs several notebooks in one worker) must not take the package's name, or
+    `torch.export.load` would rebuild outputs as that copy."""
     from torch.utils import _pytree
     if ModelOutput not in _pytree.SUPPORTED_NODES:
-        torch.export.register_dataclass(ModelOutput, serialized_type_name="faceattn.models.ModelOutput")
+        torch.export.register_dataclass(ModelOutput, serialized_type_name=_serialized_name(ModelOutput))
 
 _register_output()
 
