@@ -17,7 +17,8 @@ from .index import (ZIP_SEP, blank_image_bytes, cached_index, files_under, find_
                                  note_removed, select_subjects)
 
 # %% auto #0
-__all__ = ['BP4DPLUS_TASKS', 'KNOWN_BAD_SESSIONS', 'FER_CLASSES', 'log', 'frame_sources', 'write_fixture', 'label_files', 'index']
+__all__ = ['BP4DPLUS_TASKS', 'KNOWN_BAD_SESSIONS', 'FER_CLASSES', 'log', 'FER_RULES', 'frame_sources', 'write_fixture',
+           'label_files', 'index', 'facs_support', 'fer_index']
 
 # %% ../../nbs/03d_bp4dplus.ipynb #9b62cb4f
 BP4DPLUS_TASKS = ["T1", "T6", "T7", "T8"]
@@ -136,3 +137,68 @@ def index(root=None, aus: Sequence[int] = BP4D_AUS, *, tasks: Sequence[str] = BP
     df = pd.concat(parts, ignore_index=True)
     df.insert(2, "frame", df.pop("frame")); df.insert(3, "path", df.pop("path"))
     return make_index(df, dataset=dataset, root=root, aus=aus, removed=removed)
+
+# %% ../../nbs/03d_bp4dplus.ipynb #bc990dce
+FER_RULES = {   # class: (tasks it is drawn from, AU groups; a group is satisfied by any one present AU). Our reading.
+    "happiness": (("T1",), ((6,), (12,))),
+    "surprise": (("T1", "T6", "T7"), ((1,), (2,), (5, 26, 27))),
+    "pain": (("T8",), ((4,), (6, 7), (9, 10))),
+    "neutral": (("T1", "T6", "T7", "T8"), ()),
+}
+
+def _groups_needed(n_groups: int, min_share: float) -> int:
+    "Smallest number of satisfied groups that is at least `min_share` of `n_groups` (exact for shares like 2/3)."
+    return max(1, int(np.ceil(round(min_share * n_groups, 9))))
+
+def facs_support(codes: pd.DataFrame, sessions: pd.Series, rules: Mapping = FER_RULES, *, min_share: float = 1.0,
+                 neutral_aus: Sequence[int] = (), neutral_max_present: int = 0) -> np.ndarray:
+    "Boolean `(n_frames, len(FER_CLASSES))`: which classes each frame's FACS codes (`AU<n>` columns, 1/0/-1) support."
+    out = np.zeros((len(codes), len(FER_CLASSES)), bool)
+    for c, (tasks, groups) in rules.items():
+        in_task = sessions.isin(list(tasks)).to_numpy()
+        if groups:
+            hit = np.stack([(codes[[f"AU{a}" for a in g]].to_numpy() == 1).any(1) for g in groups], 1)
+            ok = hit.sum(1) >= _groups_needed(len(groups), min_share)
+        else:
+            v = codes[[f"AU{a}" for a in neutral_aus]].to_numpy()
+            ok = ((v == 1).sum(1) <= neutral_max_present) & (v != -1).all(1)
+        out[:, FER_CLASSES.index(c)] = in_task & ok
+    return out
+
+def _evenly(n: int, k: int) -> np.ndarray:
+    "`min(n, k)` evenly spaced positions of `range(n)` (first and last included)."
+    return np.unique(np.round(np.linspace(0, n - 1, min(n, k))).astype(int)) if n else np.zeros(0, int)
+
+def fer_index(root=None, *, rules: Mapping = FER_RULES, min_share: float = 1.0, neutral_aus: Sequence[int] | None = None,
+              neutral_max_present: int = 0, max_per_session: int | None = None, subjects=None, dataset: str = "BP4D+",
+              **index_options) -> pd.DataFrame:
+    """SMA-Net's 4-class BP4D+ expression set: frames of the AU-coded tasks whose FACS codes support exactly one class
+    of `rules` (see the rule above); a FER index (`label`, `label_name`, no AU columns). `index_options` go to `index`."""
+    rules = {c: (tuple(t), tuple(tuple(int(a) for a in g) for g in gs)) for c, (t, gs) in dict(rules).items()}
+    unknown = sorted(set(rules) - set(FER_CLASSES))
+    if unknown: raise ValueError(f"fer_index: rules for classes {unknown} not in {FER_CLASSES}")
+    if not 0 < min_share <= 1: raise ValueError(f"fer_index: min_share must be in (0, 1], got {min_share}")
+    if max_per_session is not None and int(max_per_session) < 1: raise ValueError(f"fer_index: max_per_session must be ≥ 1 or None, got {max_per_session}")
+    rule_aus = sorted({a for _, gs in rules.values() for g in gs for a in g})
+    neutral_aus = sorted(set(BP4D_AUS) | set(rule_aus)) if neutral_aus is None else sorted(set(int(a) for a in neutral_aus))
+    tasks = sorted({t.upper() for ts, _ in rules.values() for t in ts}, key=lambda t: int(t[1:]))
+    au = index(root, aus=sorted(set(rule_aus) | set(neutral_aus)), tasks=tasks, subjects=subjects, dataset=dataset, **index_options)
+    removed = dict(au.attrs["removed"])
+    support = facs_support(au, au.session, rules, min_share=min_share, neutral_aus=neutral_aus, neutral_max_present=neutral_max_present)
+    n = support.sum(1)
+    note_removed(removed, "no_facs_support", (n == 0).sum(), "frames whose FACS codes support none of the classes", level=logging.INFO)
+    note_removed(removed, "facs_ambiguous", (n > 1).sum(), "frames whose FACS codes support two classes", level=logging.INFO)
+    keep = n == 1
+    df = au[keep].assign(label=support[keep].argmax(1)).reset_index(drop=True)
+    if max_per_session is not None:
+        pos = [g.index[_evenly(len(g), int(max_per_session))] for _, g in df.groupby(["subject", "session", "label"], sort=False)]
+        chosen = np.sort(np.concatenate(pos)) if pos else np.zeros(0, int)
+        note_removed(removed, "over_max_per_session", len(df) - len(chosen), f"more than {max_per_session} frames per subject, task and class", level=logging.INFO)
+        df = df.loc[chosen].reset_index(drop=True)
+    if not len(df): raise DataFormatError(Path(au.attrs["root"])/"AUCoding"/"AU_OCC", "frames whose FACS codes support one of the classes", got=f"none (removed: {removed})")
+    df["label_name"] = [FER_CLASSES[k] for k in df.label]
+    df = df.drop(columns=[c for c in df if re.fullmatch(r"AU\d+(_int)?", c)] + ["dataset"])
+    rule = dict(rules={c: dict(tasks=list(t), groups=[list(g) for g in gs]) for c, (t, gs) in rules.items()}, min_share=min_share,
+                neutral_aus=neutral_aus, neutral_max_present=neutral_max_present, max_per_session=max_per_session)
+    return make_index(df, dataset=dataset, root=au.attrs["root"], aus=[], removed=removed, extra_attrs=dict(classes=list(FER_CLASSES), fer_rule=rule))
+

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging, re
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -17,10 +17,12 @@ from .bp4d import strict_int
 from .index import cached_index, make_index, note_removed, video_frame_count, write_test_video
 
 # %% auto #0
-__all__ = ['EMOTIONS', 'log', 'apex_frames', 'write_fixture', 'label_files', 'source_files', 'index']
+__all__ = ['EMOTIONS', 'FRONTAL_VIEWS', 'log', 'session_view', 'apex_frames', 'write_fixture', 'label_files', 'source_files',
+           'index']
 
 # %% ../../nbs/03f_mmi.ipynb #1de3cc6f
 EMOTIONS = {1: "anger", 2: "disgust", 3: "fear", 4: "happy", 5: "sadness", 6: "surprise"}
+FRONTAL_VIEWS = ("0",)   # session.xml <track view="0">: frontal (our reading of third-party scripts; unverified)
 log = logging.getLogger("faceattn.data")
 
 def _metatags(path) -> dict[str, str]:
@@ -34,6 +36,16 @@ def _metatags(path) -> dict[str, str]:
         if name in out and out[name] != value: raise DataFormatError(path, f"one value of the {m.get('Name')!r} metatag", got=f"{out[name]!r} and {value!r}")
         out[name] = value
     return out
+
+def session_view(folder) -> str | None:
+    "The `view` attribute of the `<track>` element(s) of `folder/session.xml`; None without the file or the attribute."
+    x = Path(folder)/"session.xml"
+    if not x.is_file(): return None
+    try: tree = ET.parse(x)
+    except ET.ParseError as e: raise DataFormatError(x, "well-formed XML", got=str(e))
+    found = sorted({t.get("view").strip() for t in tree.iter() if t.tag.lower() == "track" and t.get("view") is not None})
+    if len(found) > 1: raise DataFormatError(x, "one camera view per session (the view of its <track> elements)", got=", ".join(found))
+    return found[0] if found else None
 
 def apex_frames(path, apex_type: str = "2", offset_type: str = "3") -> list[int]:
     "Frames (1-based, as marked) from each AU's apex marker up to its offset marker in an `-oao_aucs.xml`."
@@ -51,8 +63,11 @@ def apex_frames(path, apex_type: str = "2", offset_type: str = "3") -> list[int]
     return sorted(out)
 
 # %% ../../nbs/03f_mmi.ipynb #7cc5227d
-def write_fixture(root, sessions=(("1", "S001", 4, 9), ("2", "S001", 6, 7), ("3", "S002", None, 8))) -> Path:
-    "Write an MMI-format tree; `sessions` = (id, subject, emotion code or None, n_frames)."
+def write_fixture(root, sessions=(("1", "S001", 4, 9), ("2", "S001", 6, 7), ("3", "S002", None, 8)),
+                  views: Mapping[str, str] | None = None) -> Path:
+    """Write an MMI-format tree; `sessions` = (id, subject, emotion code or None, n_frames); `views` = session id →
+    the `view` of its `session.xml` `<track>` (default: session "2" is a dual view (2), the others frontal (0))."""
+    views = {sid: ("2" if sid == "2" else "0") for sid, *_ in sessions} if views is None else views
     root = Path(root)
     for sid, subj, code, n in sessions:
         d = root/"Sessions"/sid; name = f"S{subj[1:]}-{sid}"
@@ -62,6 +77,7 @@ def write_fixture(root, sessions=(("1", "S001", 4, 9), ("2", "S001", 6, 7), ("3"
         (d/f"{name}-oao_aucs.xml").write_text(
             f'<ActionUnits><ActionUnit Number="12"><Marker Frame="2" Type="1"/><Marker Frame="4" Type="2"/>'
             f'<Marker Frame="5" Type="3"/></ActionUnit></ActionUnits>\n')
+        if sid in views: (d/"session.xml").write_text(f'<session sessionId="{sid}"><track id="0" view="{views[sid]}"/></session>\n')
     return root
 
 # %% ../../nbs/03f_mmi.ipynb #bf620aea
@@ -75,14 +91,19 @@ def source_files(root=None) -> list[Path]:
     return label_files(root) + sorted(s.glob("*/*.avi")) + sorted(s.glob("*/*.AVI"))
 
 def index(root=None, *, frames: str = "middle", n_middle: int = 3, emotions: Mapping[int, str] = EMOTIONS,
-          apex_type: str = "2", offset_type: str = "3", dataset: str = "MMI", cache: bool = False) -> pd.DataFrame:
+          apex_type: str = "2", offset_type: str = "3", views: Sequence[str] | None = None, on_missing_view: str = "error",
+          dataset: str = "MMI", cache: bool = False) -> pd.DataFrame:
     "Frame index of MMI: labelled frames of each emotion-tagged session video."
     root = data_root(root)
-    args = dict(frames=frames, n_middle=n_middle, emotions=dict(emotions), apex_type=apex_type, offset_type=offset_type, dataset=dataset)
+    args = dict(frames=frames, n_middle=n_middle, emotions=dict(emotions), apex_type=apex_type, offset_type=offset_type,
+                views=None if views is None else [str(v) for v in views], on_missing_view=on_missing_view, dataset=dataset)
     if cache: return cached_index(index, root, args, source_files(root), name=f"{__name__}.index")
     sess = root/"Sessions"
     if not sess.is_dir(): raise DataFormatError(sess, "the MMI folder Sessions/<id>/<name>.avi + XML")
     classes = [emotions[k] for k in sorted(emotions)]
+    if on_missing_view not in ("error", "drop", "keep"): raise ValueError(f"on_missing_view must be 'error', 'drop' or 'keep', got {on_missing_view!r}")
+    keep_views = None if views is None else {str(v) for v in views}
+    unknown_view = 0
     removed, rows, no_subject = {}, [], 0
     for sd in sorted((p for p in sess.iterdir() if p.is_dir()), key=lambda p: (len(p.name), p.name)):
         for v in sorted(sd.glob("*.avi")) + sorted(sd.glob("*.AVI")):
@@ -114,10 +135,21 @@ def index(root=None, *, frames: str = "middle", n_middle: int = 3, emotions: Map
             if code not in emotions:
                 note_removed(removed, "emotion_not_kept", len(vf), f"{v.name}: emotion {code} is not in emotions=", level=logging.INFO)
                 continue
+            if keep_views is not None:
+                view = session_view(sd)
+                if view is None and on_missing_view == "error":
+                    raise DataFormatError(sd/"session.xml", f"a <track view=...> attribute (views={sorted(keep_views)} keeps only those camera views; views=None keeps every video)",
+                                          got="no session.xml" if not (sd/"session.xml").is_file() else "no view attribute")
+                if view is None and on_missing_view == "drop":
+                    note_removed(removed, "view_unknown", len(vf), f"{v.name}: no <track view> in session.xml"); continue
+                if view is None: unknown_view += 1
+                elif view not in keep_views:
+                    note_removed(removed, "view_not_kept", len(vf), f"{v.name}: view {view} is not in views={sorted(keep_views)}", level=logging.INFO); continue
             subj = tags.get("subject")
             if subj is None: no_subject += 1; subj = sd.name
             rows += [dict(subject=subj, session=v.stem, frame=f + 1, path=str(v), video_frame=f,
                           label=classes.index(emotions[code]), label_name=emotions[code]) for f in vf]
+    if unknown_view: log.warning("MMI: %d video(s) without a <track view> kept (on_missing_view='keep')", unknown_view)
     if no_subject: log.warning("MMI: %d video(s) without a Subject metatag use the session id as subject", no_subject)
     if not rows: raise DataFormatError(sess, "session videos with an Emotion metatag", got=f"none (removed: {removed})")
     return make_index(pd.DataFrame(rows), dataset=dataset, root=root, aus=[], removed=removed, extra_attrs=dict(classes=classes))
