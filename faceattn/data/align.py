@@ -14,10 +14,11 @@ from torchvision.ops import roi_align
 # %% auto #0
 __all__ = ['IBUG68_TO_49', 'IBUG68_TO_66', 'IBUG66_TO_49', 'IBUG68_MIRROR', 'REFLECT_49', 'BROW_L', 'BROW_R', 'NOSE_BRIDGE',
            'NOSE_BOTTOM', 'EYE_L', 'EYE_R', 'MOUTH_OUTER', 'MOUTH_INNER', 'NOSE_TIP', 'MOUTH_CORNER_L',
-           'MOUTH_CORNER_R', 'JAANET_SIZE', 'JAANET_CROP', 'JAANET_ENLARGE', 'PATTNET_CORNERS_512', 'PATTNET_BOX_512',
-           'PATTNET_PATCH', 'LOWER_LIP_MIDDLE', 'P9_ABOVE_LOWER_LIP', 'PATCH_GEOMETRIES', 'synthetic_landmarks',
-           'apply_affine', 'invert_affine', 'warp_affine', 'jaanet_matrix', 'umeyama', 'mean_shape', 'template_from',
-           'align_face', 'pattnet_boxes', 'pattnet_boxes_from_landmarks', 'patch_boxes', 'crop_patches']
+           'MOUTH_CORNER_R', 'JAANET_SIZE', 'JAANET_CROP', 'JAANET_ENLARGE', 'FACE_CROP_MARGIN', 'FACE_CROP_FILL',
+           'PATTNET_CORNERS_512', 'PATTNET_BOX_512', 'PATTNET_PATCH', 'LOWER_LIP_MIDDLE', 'P9_ABOVE_LOWER_LIP',
+           'PATCH_GEOMETRIES', 'synthetic_landmarks', 'apply_affine', 'invert_affine', 'warp_affine', 'jaanet_matrix',
+           'umeyama', 'mean_shape', 'template_from', 'align_face', 'face_box', 'crop_box', 'crop_face', 'pattnet_boxes',
+           'pattnet_boxes_from_landmarks', 'patch_boxes', 'crop_patches']
 
 # %% ../../nbs/04a_align.ipynb #5ccd8d15
 IBUG68_TO_49 = [i for i in range(17, 68) if i not in (60, 64)]   # 49-pt index k -> 68-pt index
@@ -156,6 +157,44 @@ def align_face(image: np.ndarray, landmarks: np.ndarray, method: str | np.ndarra
         M = jaanet_matrix(landmarks, size)
     else: M = umeyama(landmarks, np.asarray(method, np.float64))
     return warp_affine(image, M, size, border), apply_affine(M, landmarks).astype(np.float32)
+
+# %% ../../nbs/04a_align.ipynb #137afecd
+FACE_CROP_MARGIN = 0.3    # share of the landmark box's longer side added on each side (our choice: the papers give none)
+FACE_CROP_FILL = 128      # grey padding where the square passes the image border (align_face's border)
+
+def face_box(landmarks, margin: float = FACE_CROP_MARGIN) -> tuple[int, int, int, int]:
+    """The square face crop `(x0, y0, x1, y1)` (integer pixels, end exclusive, `x1 - x0 == y1 - y0`) around the
+    landmarks `(…,K,2)` (pixel-index coordinates; all points of all leading dims, e.g. a clip's `(T,49,2)`, give one
+    box): the points' bounding box, its longer side `L` enlarged by `margin·L` on each side, centred. It may pass
+    the image border (`crop_box` pads)."""
+    pts = np.asarray(landmarks, np.float64).reshape(-1, 2)
+    if not margin >= 0: raise ValueError(f"face_box: margin must be >= 0 (a share of the landmark box's side), got {margin}")
+    if len(pts) == 0: raise ValueError("face_box: no landmarks given")
+    bad = ~np.isfinite(pts).all(1)
+    if bad.any():
+        raise ValueError(f"face_box: {int(bad.sum())} of the {len(pts)} landmark points are not finite; a face crop needs "
+                         "every point (drop such frames: faceattn.data.index.require_landmarks)")
+    lo, hi = pts.min(0), pts.max(0)
+    centre = (lo + hi) / 2
+    side = int(math.ceil((1 + 2 * margin) * (hi - lo).max())) + 1
+    x0, y0 = (int(v) for v in np.floor(centre - (side - 1) / 2 + 0.5))     # pixel centres within 0.5 of the box's
+    return x0, y0, x0 + side, y0 + side
+
+def crop_box(image: np.ndarray, box, fill: int = FACE_CROP_FILL) -> np.ndarray:
+    "Cut `box` `(x0, y0, x1, y1)` from `image` `(…,H,W,C)`; the part outside the image is `fill`."
+    x0, y0, x1, y1 = (int(v) for v in box)
+    h, w = image.shape[-3:-1]
+    out = np.full(image.shape[:-3] + (y1 - y0, x1 - x0, image.shape[-1]), fill, image.dtype)
+    sx0, sy0, sx1, sy1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
+    if sx0 < sx1 and sy0 < sy1:
+        out[..., sy0 - y0:sy1 - y0, sx0 - x0:sx1 - x0, :] = image[..., sy0:sy1, sx0:sx1, :]
+    return out
+
+def crop_face(image: np.ndarray, landmarks, margin: float = FACE_CROP_MARGIN,
+              fill: int = FACE_CROP_FILL) -> tuple[np.ndarray, np.ndarray]:
+    "The face crop of `image` `(H,W,C)` (`face_box` of its `landmarks` `(49,2)`, `crop_box`) and the landmarks in it (float32)."
+    box = face_box(landmarks, margin)
+    return crop_box(image, box, fill), (np.asarray(landmarks, np.float64) - box[:2]).astype(np.float32)
 
 # %% ../../nbs/04a_align.ipynb #2e5048e3
 PATTNET_CORNERS_512 = [(131, 125), (256, 125), (131, 160), (193, 160), (256, 160),

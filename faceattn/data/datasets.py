@@ -16,7 +16,8 @@ from PIL import Image
 from torch.utils.data import DataLoader, Dataset
 
 from ..core import DataFormatError
-from .align import JAANET_SIZE, PATTNET_PATCH, PATCH_GEOMETRIES, align_face, crop_patches, patch_boxes
+from .align import (JAANET_SIZE, PATTNET_PATCH, PATCH_GEOMETRIES, align_face, crop_box, crop_patches,
+    face_box, patch_boxes)
 from . import index as _index
 from .augment import CropTooLargeError
 
@@ -107,7 +108,8 @@ def _size2(size): return None if size is None else ((size, size) if isinstance(s
 class FrameSource:
     "Decode row `i` of a frame index to uint8 `(H,W,3)` (+ landmarks), optionally aligned or resized."
     def __init__(self, index: pd.DataFrame, landmarks=None, align: str | np.ndarray | None = None,
-                 size: int | tuple[int, int] | None = None, border: int = 128, reader: VideoReader | None = None, root=None):
+                 size: int | tuple[int, int] | None = None, border: int = 128, reader: VideoReader | None = None, root=None,
+                 face_crop: float | None = None, uncropped: bool = False):
         self.paths = _index.resolve_paths(index, root).astype(str).to_numpy()       # absolute
         vf = index["video_frame"] if "video_frame" in index.columns else pd.Series(-1, index=index.index)
         self.video_frame = vf.fillna(-1).astype(np.int64).to_numpy()
@@ -121,23 +123,62 @@ class FrameSource:
                              "would give one-colour images; drop them with faceattn.data.index.require_landmarks "
                              "(make_dataset does, counting them in attrs['removed'])")
         self.align, self.border = align, border
+        self.face_crop, self.uncropped = face_crop, uncropped
+        if face_crop is not None: self._check_crop(index)
         self.size = _size2(size if size is not None or align is None else JAANET_SIZE)
         self.reader = reader or VideoReader()
 
     def __len__(self): return len(self.paths)
 
+    def _check_crop(self, index: pd.DataFrame):
+        "A face crop needs landmarks on every row (or `uncropped=True`: rows without any keep the whole frame)."
+        name = index.attrs.get("dataset", "this")
+        if self.align is not None:
+            raise ValueError("face_crop and align both frame the face: use one (align for JAA-Net/ABRNet/PAttNet, face_crop for SMA-Net/SAT-Net)")
+        if self.landmarks is None and self.uncropped:
+            warnings.warn(f"face_crop: the {name} index has no landmarks; its frames stay whole (uncropped=True)", stacklevel=3)
+            return
+        if self.landmarks is None:
+            raise ValueError(f"face_crop needs landmarks, and the {name} index has none (no landmarks_path column: its loader "
+                             "reads none); pass landmarks=(N,49,2), face_crop=None for whole frames, or uncropped=True "
+                             "(make_dataset: missing_landmarks='uncropped') to keep the whole frames knowingly")
+        bad = np.flatnonzero(~_index.usable_landmarks(self.landmarks))
+        if len(bad) and not self.uncropped:
+            r = index.iloc[int(bad[0])]
+            raise ValueError(f"face_crop: {len(bad)} frame(s) of the {name} index have no usable landmarks, first subject "
+                             f"{r.subject}, session {r.session}, frame {r.frame} ({self.paths[bad[0]]}); drop them "
+                             "(faceattn.data.index.require_landmarks, as make_dataset does) or pass uncropped=True")
+        if len(bad):
+            warnings.warn(f"face_crop: {len(bad)} frame(s) of the {name} index have no usable landmarks and stay uncropped "
+                          "(uncropped=True)", stacklevel=3)
+
+    def box(self, rows: Sequence[int]) -> tuple[int, int, int, int] | None:
+        "The face crop (`faceattn.data.align.face_box`) over the landmarks of `rows` (one box for a clip); None without any."
+        if self.face_crop is None or self.landmarks is None: return None
+        pts = self.landmarks[np.asarray(rows, np.int64)]
+        ok = _index.usable_landmarks(pts)
+        return face_box(pts[ok], self.face_crop) if ok.any() else None
+
     def settings(self) -> dict:
         "What determines the pixels (for cache headers)."
         al = self.align if self.align is None or isinstance(self.align, str) else np.asarray(self.align).round(4).tolist()
-        return dict(align=al, size=self.size, border=self.border)
+        out = dict(align=al, size=self.size, border=self.border)
+        if self.face_crop is not None: out["face_crop"] = self.face_crop
+        return out
 
     def raw(self, i: int) -> np.ndarray:
         "The stored frame of row `i`, undecorated."
         return self.reader.get(self.paths[i], self.video_frame[i]) if self.is_video[i] else read_image(self.paths[i])
 
-    def get(self, i: int) -> tuple[np.ndarray, np.ndarray | None]:
+    def get(self, i: int, box: tuple[int, int, int, int] | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+        "Row `i`'s frame and landmarks: face-cropped (to `box`, default its own `self.box([i])`), aligned or resized."
         img = self.raw(i)
         lm = None if self.landmarks is None else self.landmarks[i]
+        if self.face_crop is not None:
+            box = self.box([i]) if box is None else box
+            if box is not None:
+                img = crop_box(img, box, self.border)
+                if lm is not None: lm = lm - np.array(box[:2], np.float32)
         if self.align is not None:
             if self.size[0] != self.size[1]: raise ValueError(f"aligned output must be square, got size {self.size}")
             return align_face(img, lm, self.align, self.size[0], self.border)
@@ -154,9 +195,11 @@ class FrameDataset(Dataset):
     "AU multi-label frames: item `image (3,H,W)`, `target int64 (n_AU,)`, `index`, optional `landmarks (49,2)`."
     key = "image"
     def __init__(self, index: pd.DataFrame, aus: Sequence[int] | None = None, transform: Callable | None = None,
-                 landmarks=None, align=None, size=None, source=None, return_landmarks: bool | None = None, root=None):
+                 landmarks=None, align=None, size=None, source=None, return_landmarks: bool | None = None, root=None,
+                 face_crop: float | None = None, uncropped: bool = False):
         self.index = index
-        self.source = source if source is not None else FrameSource(index, landmarks, align, size, root=root)
+        self.source = source if source is not None else FrameSource(index, landmarks, align, size, root=root,
+                                                                    face_crop=face_crop, uncropped=uncropped)
         if len(self.source) != len(index): raise ValueError(f"source has {len(self.source)} frames, index {len(index)}")
         self.transform = transform or _to_float
         self.return_landmarks = (self.source.landmarks is not None) if return_landmarks is None else return_landmarks
@@ -172,7 +215,9 @@ class FrameDataset(Dataset):
     def __len__(self): return len(self.index)
 
     def _load(self, rows: Sequence[int]):
-        imgs, lms = zip(*(self.source.get(int(r)) for r in rows))
+        box = self.source.box(rows) if getattr(self.source, "face_crop", None) is not None else None
+        if box is None: imgs, lms = zip(*(self.source.get(int(r)) for r in rows))
+        else: imgs, lms = zip(*(self.source.get(int(r), box) for r in rows))    # one face box for all frames of a clip
         img = torch.from_numpy(np.stack(imgs)).permute(0, 3, 1, 2)
         lm = torch.from_numpy(np.stack(lms)).float() if self.return_landmarks and lms[0] is not None else None
         return img, lm
@@ -294,18 +339,31 @@ def _cache_source(index: pd.DataFrame, cache, landmarks, align, size, root):
 
 def make_dataset(index: pd.DataFrame, kind: str, train: bool, image_size: int | None = None, aus=None,
                  augment: str | Callable | None = None, normalize="preset", align=None, landmarks=None,
-                 size=None, cache=None, T: int = 16, missing_landmarks: str = "drop", **opts) -> Dataset:
+                 size=None, cache=None, T: int = 16, missing_landmarks: str = "drop", face_crop: float | None = None,
+                 **opts) -> Dataset:
     """Build a dataset of `kind` ("frame", "clip", "patch", "fer") for training (`train=True`) or testing.
     `image_size` is the network input size (preset default if None); `normalize`: "preset", "half", "imagenet",
     None or (mean, std); `align`/`size` prepare the stored frames; `missing_landmarks`: what to do, when alignment
     (or `boxes="landmarks"`) needs landmarks, with frames that have none usable: "drop" (counted in the dataset's
     `index.attrs['removed']`) or "raise"; `root` (in `opts`): the dataset root when `index.attrs['root']` is lost
-    or the data moved."""
+    or the data moved; `face_crop`: None (whole frames) or the margin of a square face crop from the landmarks
+    (`faceattn.data.align.face_box`), cut before resizing and augmentation; `missing_landmarks="uncropped"` then keeps
+    frames without landmarks whole instead of dropping them."""
     from faceattn.data.augment import augmentation
     if kind not in DEFAULT_AUGMENT: raise ValueError(f"kind must be one of {list(DEFAULT_AUGMENT)}, got {kind!r}")
     transform = augment if callable(augment) else augmentation(augment or DEFAULT_AUGMENT[kind], train, image_size, normalize)
     if kind == "patch" and size is None: size = JAANET_SIZE
-    if align is not None or (kind == "patch" and opts.get("boxes", "landmarks") == "landmarks"):
+    needs_all = align is not None or (kind == "patch" and opts.get("boxes", "landmarks") == "landmarks")
+    if missing_landmarks == "uncropped" and (face_crop is None or needs_all):
+        raise ValueError("missing_landmarks='uncropped' is the fall-back of face_crop alone; alignment and landmark "
+                         "patch boxes need landmarks on every frame ('drop' or 'raise')")
+    if face_crop is not None:
+        if align is not None: raise ValueError("face_crop and align both frame the face: use one")
+        if cache is not None and cache is not False:
+            raise ValueError("face_crop with cache=: the frame cache (faceattn.data.cache) stores whole frames; build "
+                             "without cache=, or face_crop=None")
+        opts.update(face_crop=face_crop, uncropped=missing_landmarks == "uncropped")
+    if needs_all or (face_crop is not None and missing_landmarks != "uncropped"):
         index, landmarks = _with_landmarks(index, landmarks, opts.get("root"), missing_landmarks)
     source = None
     if cache is not None and cache is not False:
