@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_bench.ipynb #2e2b163f
 from __future__ import annotations
-import argparse, math, os, statistics, sys, time
+import math, os, statistics, sys, time
 from pathlib import Path
 from dataclasses import dataclass, asdict
 from typing import Callable
@@ -16,14 +16,13 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from . import models
 from .core import default_device, seed_everything, to_device
-from .cli import CLIError, subcommand, arg, fraction, nonnegative_int, positive_int
 from .losses import classification_loss
 
 # %% auto #0
 __all__ = ['PLANS', 'BENCH_TARGETS', 'build', 'make_step', 'interleaved_times', 'bench_models', 'forward_flops',
            'ReproductionPlan', 'reproduction_estimate', 'profile_step', 'satnet_naive', 'bench_satnet',
            'SeparatePAttNets', 'separate_pattnets', 'folded_pattnet_forward', 'bench_pattnet', 'bench_data',
-           'loader_verdict', 'wall_times', 'plot_wall_times', 'gpu_throughput', 'device_name', 'loader_ratio',
+           'loader_verdict', 'wall_times', 'plot_wall_times', 'gpu_throughput', 'run_command', 'loader_ratio',
            'check_targets', 'load_results']
 
 # %% ../nbs/08_bench.ipynb #9a5c3424
@@ -373,7 +372,7 @@ def loader_verdict(data: pd.DataFrame) -> str:
 # %% ../nbs/08_bench.ipynb #8e33c3a6
 def wall_times(out_dir) -> pd.DataFrame:
     "Wall seconds per notebook (and profile) of the runs under `out_dir`, slowest first, with the total."
-    from faceattn.reproduce import runs
+    from faceattn.runner import runs
     r = runs(out_dir)
     r = r[r.wall_s.notna()].sort_values("wall_s", ascending=False)
     return r[["profile", "notebook", "status", "wall_s"]].reset_index(drop=True)
@@ -411,22 +410,13 @@ def _print(df, title):
     with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_colwidth", 80):
         print(f"# {title}"); print(df.to_string(float_format=lambda v: f"{v:.4g}"))
 
-_WHAT = ("models", "satnet", "pattnet", "data", "estimate", "gpu")
-
-def device_name(s: str) -> str:
-    "argparse type: `cpu`, `cuda`, `cuda:N` or `mps`."
-    try: d = torch.device(s)
-    except (RuntimeError, ValueError): d = None
-    if d is None or d.type not in ("cpu", "cuda", "mps"): raise argparse.ArgumentTypeError(f"expected cpu, cuda, cuda:N or mps, got {s!r}")
-    return s
-
 def _given(value, default):
     "`value` unless it was not given (0 is a value, and rejected by the argument's type, not replaced)."
     return default if value is None else value
 
 def _check_models(names) -> None:
     unknown = [n for n in names or [] if n not in models.names()]
-    if unknown: raise CLIError(f"--models: unknown model(s) {unknown}; known: {', '.join(models.names())}")
+    if unknown: raise ValueError(f"--models: unknown model(s) {unknown}; known: {', '.join(models.names())}")
 
 def _read_measured(path) -> dict:
     "`--measured CSV` (written by `bench gpu`) → {model: train images/s}; an error naming the file otherwise."
@@ -450,27 +440,17 @@ def _save_table(df: pd.DataFrame, path, what: str) -> None:
     if path.exists():
         with open(path, errors="replace") as f: head = f.readline().rstrip("\r\n")
         if head != ",".join(map(str, df.columns)):
-            raise CLIError(f"--out {path}: exists and is not a `faceattn bench {what}` table (its header differs); "
-                           "refusing to overwrite it: choose another file")
+            raise ValueError(f"--out {path}: exists and is not a `faceattn bench {what}` table (its header differs); "
+                             "refusing to overwrite it: choose another file")
     atomic_save_csv(df, path)
 
-@subcommand("bench", help="benchmarks: models | satnet | pattnet | data | estimate | gpu (ratios measured side by side in one run)", args=[
-    arg("what", choices=_WHAT, help="which benchmark"),
-    arg("--models", nargs="+", help="models (default: every registry model; bench gpu: the papers' models)"),
-    arg("--batch-size", type=positive_int), arg("--image-size", type=positive_int), arg("--repeats", type=positive_int, default=5),
-    arg("--device", type=device_name, help="cpu or cuda (default: cuda when present; bench gpu: cuda)"),
-    arg("--frames", type=positive_int, default=64, help="satnet: frames of the session; data: frames per session"),
-    arg("--T", type=positive_int, default=16, help="satnet: clip length"),
-    arg("--patch-size", type=positive_int, default=100), arg("--workers", type=nonnegative_int, nargs="+", default=[0, 1, 2]),
-    arg("--utilisation", type=fraction, default=0.25, help="estimate: fraction of the peak FLOP/s reached, in (0, 1]"),
-    arg("--measured", metavar="CSV", help="estimate: images/s from `bench gpu`"),
-    arg("--out", metavar="CSV", help="also write the table as CSV (bench gpu: default gpu_throughput.csv); "
-                                     "an existing file is replaced only when it is a table of the same benchmark")])
-def _bench_cli(args):
+def run_command(args) -> int:
+    """`faceattn bench WHAT ...` once its arguments are parsed (the parser lives in `faceattn.cli`, which imports this
+    module only to run a benchmark); a usage problem found here is a `ValueError`, printed by `faceattn.cli.main`."""
     w, dev = args.what, args.device
     _check_models(args.models)
     if dev is not None and w != "gpu" and torch.device(dev).type == "cuda" and not torch.cuda.is_available():
-        raise CLIError(f"--device {dev}: CUDA is not available on this machine")
+        raise ValueError(f"--device {dev}: CUDA is not available on this machine")
     if w == "models":
         df = bench_models(args.models, batch_size=_given(args.batch_size, 8), image_size=_given(args.image_size, 128), repeats=args.repeats, device=dev)
         title = f"train/eval step vs resnet18, {df.attrs}"

@@ -11,8 +11,8 @@ from typing import Callable
 
 # %% auto #0
 __all__ = ['COMMANDS', 'BUILTIN', 'PLUGIN_COMMANDS', 'PLUGIN_MODULES', 'positive_int', 'nonnegative_int', 'positive_float',
-           'fraction', 'INPUT_WORDS', 'Command', 'CLIError', 'arg', 'subcommand', 'load_plugins', 'build_parser',
-           'load_commands', 'main', 'model_table', 'format_model_table']
+           'fraction', 'BENCH_WHAT', 'INPUT_WORDS', 'Command', 'CLIError', 'arg', 'subcommand', 'load_plugins',
+           'device_name', 'build_parser', 'load_commands', 'main', 'model_table', 'format_model_table']
 
 # %% ../nbs/09c_cli.ipynb #c36956ed
 @dataclass
@@ -26,12 +26,11 @@ class Command:
     module: str = ""
 
 COMMANDS: dict[str, Command] = {}
-BUILTIN = ("reproduce", "report", "profiles", "models", "predict", "export")
+BUILTIN = ("reproduce", "report", "profiles", "models", "predict", "export", "bench")
 # command → (module that registers it, its help): listed by `faceattn --help` without importing the module
-PLUGIN_COMMANDS: dict[str, tuple[str, str]] = {
-    "bench": ("faceattn.bench", "benchmarks: models | satnet | pattnet | data | estimate | gpu (ratios measured side by side in one run)")}
+PLUGIN_COMMANDS: dict[str, tuple[str, str]] = {}
 PLUGIN_MODULES = ["faceattn.manifests", "faceattn.data.synthau", "faceattn.data.index", "faceattn.data.cache",
-                  "faceattn.train", "faceattn.evaluate", "faceattn.distributed", "faceattn.bench", "faceattn.viz"]
+                  "faceattn.train", "faceattn.evaluate", "faceattn.distributed", "faceattn.viz"]
 
 class CLIError(Exception):
     "A usage error found after parsing (a bad `-p`, an unusable `--out`, an unknown model): `main` prints one line and exits 2."
@@ -190,6 +189,35 @@ def _export_cli(args):
     try: export_model(args.checkpoint, out, args.format)
     except (ImportError, NotImplementedError) as e: raise CLIError(str(e)) from None
     print(f"wrote {out}")
+
+# %% ../nbs/09c_cli.ipynb #be996136
+BENCH_WHAT = ("models", "satnet", "pattnet", "data", "estimate", "gpu")
+
+def device_name(s: str) -> str:
+    "argparse type: `cpu`, `cuda`, `cuda:N` or `mps` (checked by spelling; no PyTorch import)."
+    kind, _, index = s.partition(":")
+    if kind not in ("cpu", "cuda", "mps") or (_ and not index.isdigit()):
+        raise argparse.ArgumentTypeError(f"expected cpu, cuda, cuda:N or mps, got {s!r}")
+    return s
+
+@subcommand("bench", help="benchmarks: models | satnet | pattnet | data | estimate | gpu (ratios measured side by side in one run)", args=[
+    arg("what", choices=BENCH_WHAT, help="which benchmark"),
+    arg("--models", nargs="+", metavar="NAME", help="models (default: every registry model; bench gpu: the papers' models)"),
+    arg("--batch-size", type=positive_int, metavar="N", help="batch size (default: models, satnet 8; pattnet 4; data 16; gpu 64)"),
+    arg("--image-size", type=positive_int, metavar="PX", help="input side in pixels (default: 128; gpu: 224)"),
+    arg("--repeats", type=positive_int, default=5, metavar="N", help="timed rounds; the median is reported"),
+    arg("--device", type=device_name, help="cpu, cuda, cuda:N or mps (default: cuda when present; bench gpu: cuda)"),
+    arg("--frames", type=positive_int, default=64, metavar="N", help="satnet: frames of the session; data: frames per session"),
+    arg("--T", type=positive_int, default=16, help="satnet: clip length"),
+    arg("--patch-size", type=positive_int, default=100, metavar="PX", help="pattnet: patch side in pixels"),
+    arg("--workers", type=nonnegative_int, nargs="+", default=[0, 1, 2], metavar="N", help="data: DataLoader worker counts to compare"),
+    arg("--utilisation", type=fraction, default=0.25, help="estimate: fraction of the peak FLOP/s reached, in (0, 1]"),
+    arg("--measured", metavar="CSV", help="estimate: images/s from `bench gpu` (default: the utilisation assumption)"),
+    arg("--out", metavar="CSV", help="also write the table as CSV (default: none; bench gpu: gpu_throughput.csv); "
+                                     "an existing file is replaced only when it is a table of the same benchmark")])
+def _bench_cli(args):
+    from faceattn.bench import run_command
+    return run_command(args)
 
 # %% ../nbs/09c_cli.ipynb #29e3951d
 class _Parser(argparse.ArgumentParser):

@@ -4,10 +4,10 @@
 
 # %% ../nbs/09_experiment.ipynb #8a6b1b5d
 from __future__ import annotations
-import json, os, time, warnings
+import json, os, time, warnings, weakref
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -103,19 +103,37 @@ def model_options(m: Method, data: Data, image_size: int | None = None) -> dict:
     if data.aus and "aus" not in opts and accepts(m.model, "aus"): opts["aus"] = list(data.aus)
     return opts
 
+def _run_counter(bar) -> Callable[[dict], None]:
+    """A `fit` callback advancing `bar` by one when a new run's model takes its first step (the run before it, training
+    and test, is then finished); a weak reference, so a finished run's model is not kept alive."""
+    current = None                                   # weak reference to the model of the run in progress
+    def on_step(info):
+        nonlocal current
+        if current is not None and current() is info["model"]: return
+        if current is not None: bar.update(1)
+        current = weakref.ref(info["model"])
+    return on_step
+
 def run_methods(data: Data, methods: dict[str, Method], *, folds: Sequence[int] | None = None, seeds: Sequence[int] = (0,),
                 epochs: int | None = None, batch_size: int | None = None, lr: float | None = None, image_size: int | None = None,
-                device=None, out_dir=None, clip_length: int = 16, progress: bool = False, chance: bool = False,
+                device=None, out_dir=None, clip_length: int = 16, progress: bool = True, chance: bool = False,
                 ceiling: bool = False, **fit_kwargs) -> pd.DataFrame:
     """Cross-validate every method on `data` (same folds and seeds); tidy rows `method, model, fold, seed, au, metric, value`.
     `chance=True` adds the `always_positive` reference (method `CHANCE`) computed on the same test frames;
-    `ceiling=True` adds, on SynthAU, `faceattn.bars.region_ceiling` (method `CEILING`: a probe told where each AU is)."""
+    `ceiling=True` adds, on SynthAU, `faceattn.bars.region_ceiling` (method `CEILING`: a probe told where each AU is).
+    `progress`: one bar over the (method, fold, seed) runs, which stays when done; `fit`'s own epoch bars and lines are off."""
     from faceattn.evaluate import cross_validate
     from faceattn.data.datasets import make_dataset
     chosen = {k: v for k, v in data.folds.items() if folds is None or k in set(folds)}
     if not chosen: raise ValueError(f"none of folds {folds} exists; {data.name} has folds {sorted(data.folds)}")
+    from faceattn.train import progress_bar
     frames = []
+    per_method = len(chosen) * len(seeds)
+    bar = progress_bar(total=len(methods) * per_method, desc="run_methods", unit="run", disable=not progress, leave=True)
+    callbacks = [*fit_kwargs.pop("callbacks", ()), _run_counter(bar)]
     for name, m in methods.items():
+        bar.set_postfix_str(name)
+        runs_before = bar.n
         kind = m.kind or _input_kind(m.model, data, m.options)
         size = image_size if kind != "patch" else None   # a patch model's image_size is its patch side, not the face's
         opts = model_options(m, data, size)
@@ -125,11 +143,13 @@ def run_methods(data: Data, methods: dict[str, Method], *, folds: Sequence[int] 
         overrides = {k: v for k, v in dict(batch_size=batch_size, lr=lr).items() if v is not None}
         t0 = time.perf_counter()
         cv = cross_validate(m.model, data.index, chosen, seeds=seeds, recipe=m.recipe, dataset_factory=factory,
-                            model_options=opts, epochs=epochs, device=device, progress=progress,
+                            model_options=opts, epochs=epochs, device=device, progress=False, callbacks=callbacks,
                             out_dir=None if out_dir is None else Path(out_dir) / "runs" / _slug(name),
                             task=data.task, **overrides, **fit_kwargs)
         r = cv.results.rename(columns={"au_or_class": "au"}).assign(method=name, seconds=time.perf_counter() - t0)
         frames.append(r[["method", "model", "fold", "seed", "au", "metric", "value", "seconds"]])
+        bar.update(runs_before + per_method - bar.n)      # its last run, and runs a resume found done (no step)
+    bar.close()
     if chance and data.task != "fer": frames.append(always_positive(data, chosen, seeds))
     if ceiling and data.task != "fer" and data.synthetic:
         from faceattn.bars import region_ceiling

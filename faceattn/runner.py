@@ -4,7 +4,7 @@
 
 # %% ../nbs/09b_runner.ipynb #548c11bd
 from __future__ import annotations
-import ast, contextlib, csv, datetime, hashlib, io, json, os, shutil, signal, subprocess, sys
+import ast, contextlib, csv, datetime, hashlib, io, json, math, os, shutil, signal, subprocess, sys
 import tempfile, threading, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -21,8 +21,8 @@ from .profile import RUNNER_PARAMS, _match, notebook_parameters, repro_dir
 __all__ = ['PR_SET_PDEATHSIG', 'STAGING', 'MARKER', 'LOCK', 'REPORT_FILES', 'RESULT_COLUMNS', 'RESULT_TEXT_COLUMNS',
            'SHOWN_STATUS', 'RUN_STATUS', 'notebook_problems', 'check_repro_notebooks', 'notebook_hash', 'package_hash',
            'input_hashes', 'notebook_error', 'declared_parameters', 'run_notebook', 'default_jobs', 'ReproduceError',
-           'available_notebooks', 'select_notebooks', 'out_lock', 'ours', 'plan_notebooks', 'run_plans', 'runs',
-           'read_results', 'collect']
+           'available_notebooks', 'select_notebooks', 'out_lock', 'ours', 'plan_notebooks', 'clock', 'eta_seconds',
+           'timing_text', 'run_plans', 'runs', 'read_results', 'collect']
 
 # %% ../nbs/09b_runner.ipynb #10e88332
 def notebook_problems(path) -> list[str]:
@@ -359,6 +359,30 @@ def plan_notebooks(prof: dict, nbs: list[Path], out_root: Path, parameters: dict
         plans.append(dict(nb=nb, params=params, ignored=ignored, run_dir=run_dir, inputs=input_hashes(nb, params, pkg)))
     return plans
 
+# %% ../nbs/09b_runner.ipynb #f7bde6aa
+def clock(seconds: float) -> str:
+    "`45 s`, `3 min 05 s`, `2 h 07 min`: a duration for a log line."
+    s = int(round(seconds))
+    if s < 60: return f"{s} s"
+    if s < 3600: return f"{s // 60} min {s % 60:02d} s"
+    return f"{s // 3600} h {s % 3600 // 60:02d} min"
+
+def eta_seconds(walls: list[float], left: int, jobs: int) -> float | None:
+    "Seconds still to go: mean of the finished notebooks' wall times × `ceil(left / jobs)`; None before any finished."
+    if left <= 0: return 0.0
+    if not walls: return None
+    return sum(walls) / len(walls) * math.ceil(left / max(1, jobs))
+
+def timing_text(elapsed: float, walls: list[float], left: int, jobs: int) -> str:
+    "`elapsed 2 min 41 s · ETA ~5 min 20 s (estimate: mean of 3 finished × 2 waves of 2 workers, 4 left)`."
+    text = f"elapsed {clock(elapsed)}"
+    if left <= 0: return text + " · none left"
+    eta = eta_seconds(walls, left, jobs)
+    if eta is None: return text + f" · ETA unknown until a notebook finishes ({left} left)"
+    waves = math.ceil(left / max(1, jobs))
+    return (text + f" · ETA ~{clock(eta)} (estimate: mean of {len(walls)} finished × {waves} wave(s) of "
+            f"{jobs} worker(s), {left} left)")
+
 # %% ../nbs/09b_runner.ipynb #472b93c4
 def run_plans(prof: dict, plans: list[dict], out_root: Path, jobs: int | None = None, force: bool = False,
               timeout: float | None = None, log: Callable = print) -> pd.DataFrame:
@@ -379,6 +403,7 @@ def run_plans(prof: dict, plans: list[dict], out_root: Path, jobs: int | None = 
     log(f"[reproduce] profile {prof['name']}: {len(plans)} notebook(s), {len(plans) - len(todo)} unchanged, "
         f"{len(todo)} to run with {n_jobs} worker(s) → {base}")
     lock, done, rows, stop = threading.Lock(), [0], [], threading.Event()
+    started_at, walls = time.time(), []          # wall seconds of the notebooks run so far (not the skipped ones)
     slots = list(range(n_jobs)); slot_lock = threading.Lock()
 
     def one(plan):
@@ -419,6 +444,8 @@ def run_plans(prof: dict, plans: list[dict], out_root: Path, jobs: int | None = 
             done[0] += 1
             msg = f"[reproduce] {done[0]}/{len(plans)} {row['status']:7s} {nb.stem}"
             msg += f" ({row['wall_s']} s)" if row["status"] != "skipped" else f" ({row['reason']})"
+            if row["status"] != "skipped": walls.append(float(row["wall_s"] or 0.0))
+            msg += " · " + timing_text(time.time() - started_at, walls, len(todo) - len(walls), n_jobs)
             if row["error"]: msg += f": {row['error']}"
             log(msg); rows.append(row)
         return row

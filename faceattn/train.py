@@ -4,7 +4,7 @@
 
 # %% ../nbs/07b_train.ipynb #d6e4ab0a
 from __future__ import annotations
-import contextlib, dataclasses, glob, hashlib, itertools, json, math, os, random, re, time, warnings
+import contextlib, dataclasses, glob, hashlib, importlib.util, itertools, json, math, os, random, re, sys, time, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -14,19 +14,36 @@ import pandas as pd
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, Dataset, DistributedSampler, Sampler
-from tqdm.auto import tqdm
 
 from .core import DataFormatError, atomic_save_csv, atomic_torch_save, default_device, seed_everything, to_device
 from .losses import classification_loss
 from .metrics import MetricAccumulator
 
 # %% auto #0
-__all__ = ['NOT_GIVEN', 'RECIPES', 'CHECKPOINT_KEYS', 'Recipe', 'optional_recipe_fields', 'get_recipe', 'TensorDictDataset',
-           'ShardSampler', 'SkippingSampler', 'make_loader', 'check_compatible', 'known_targets', 'check_targets_coded',
-           'dataset_names', 'task_loss', 'model_inputs', 'predict_loop', 'gather_shards', 'compute_metrics',
-           'rng_state', 'set_rng_state', 'index_identity', 'data_identity', 'model_identity', 'recipe_identity',
-           'run_config', 'config_diff', 'ConfigMismatchError', 'load_checkpoint', 'temp_files',
-           'remove_stale_temp_files', 'NonFiniteLossError', 'FitResult', 'NonFiniteValidationError', 'fit']
+__all__ = ['NOT_GIVEN', 'RECIPES', 'CHECKPOINT_KEYS', 'in_jupyter_kernel', 'progress_bar_class', 'progress_bar', 'Recipe',
+           'optional_recipe_fields', 'get_recipe', 'TensorDictDataset', 'ShardSampler', 'SkippingSampler',
+           'make_loader', 'check_compatible', 'known_targets', 'check_targets_coded', 'dataset_names', 'task_loss',
+           'model_inputs', 'predict_loop', 'gather_shards', 'compute_metrics', 'rng_state', 'set_rng_state',
+           'index_identity', 'data_identity', 'model_identity', 'recipe_identity', 'run_config', 'config_diff',
+           'ConfigMismatchError', 'load_checkpoint', 'temp_files', 'remove_stale_temp_files', 'epoch_summary',
+           'NonFiniteLossError', 'FitResult', 'NonFiniteValidationError', 'fit']
+
+# %% ../nbs/07b_train.ipynb #444be192
+def in_jupyter_kernel() -> bool:
+    "Whether this process is a Jupyter (ipykernel) kernel: the test `tqdm.autonotebook` makes."
+    return "ipykernel.zmqshell" in sys.modules
+
+def progress_bar_class() -> type:
+    "tqdm's widget bar in a Jupyter kernel that has `ipywidgets`, else its plain text bar; never `IProgress not found`."
+    if in_jupyter_kernel() and importlib.util.find_spec("ipywidgets") is not None:
+        from tqdm.notebook import tqdm as bar
+    else:
+        from tqdm.std import tqdm as bar
+    return bar
+
+def progress_bar(iterable=None, **kwargs):
+    "`tqdm(iterable, **kwargs)` of the class `progress_bar_class` picks."
+    return progress_bar_class()(iterable, **kwargs)
 
 # %% ../nbs/07b_train.ipynb #0b820f36
 class _NotGiven:
@@ -260,7 +277,7 @@ def predict_loop(model: nn.Module, loader, device: torch.device, amp_dtype=None,
     model.eval()
     probs, targets, indices, att, loss_sum, n = [], [], [], {}, 0.0, 0
     cl = _uses_channels_last(model, device)
-    for batch in tqdm(loader, desc=desc, disable=not progress, leave=False):
+    for batch in progress_bar(loader, desc=desc, disable=not progress, leave=False):
         if batch_transform is not None: batch = batch_transform(to_device(batch, device), False)
         with _autocast(device, amp_dtype): out = model(**model_inputs(model, batch, device, cl))
         logits = out.logits.float()
@@ -428,6 +445,14 @@ def remove_stale_temp_files(folder, names: Sequence[str] = ("checkpoint.pt", "hi
             p.unlink(); removed.append(p)
     return removed
 
+# %% ../nbs/07b_train.ipynb #12390fc8
+def epoch_summary(row: dict, epochs: int) -> str:
+    "One history row as a line: `epoch 2/10: train loss 0.2512 · valid f1_mean 0.4312 · lr 0.01 · 3.2 s` (+ `(partial)`)."
+    parts = [f"train loss {row.get('train_loss', float('nan')):.4f}"]
+    parts += [f"valid {k[len('valid_'):]} {row[k]:.4f}" for k in row if k.startswith("valid_") and k != "valid_loss"]
+    parts += [f"lr {row['lr']:.3g}", f"{row['seconds']:.1f} s"]
+    return f"epoch {row['epoch']}/{epochs}: " + " · ".join(parts) + ("" if row.get("complete", True) else " (partial)")
+
 # %% ../nbs/07b_train.ipynb #3a1795cd
 class NonFiniteLossError(FloatingPointError):
     """The loss became NaN or infinite; names the step, the batch's dataset indices and the last good checkpoint.
@@ -506,6 +531,8 @@ def fit(model: nn.Module, train_data, valid_data=None, recipe: str | Recipe = "s
     """Train `model` on `train_data` with a paper's `recipe` (every field overridable by keyword).
 
     `au_weight` multiplies each AU's (or class's) loss term, `pos_weight` each AU's positive term.
+    `progress`: a bar over each epoch's batches (it goes when the epoch ends) and one summary line per epoch on
+    standard output (`epoch_summary`).
     `callbacks` are called after every optimiser step with a dict (epoch, step, global_step, loss, ...);
     an exception raised there aborts the run (the last checkpoint stays). `max_steps` ends training after that
     many optimiser steps: a partial epoch is validated and checkpointed as partial (history `complete=False`),
@@ -587,7 +614,7 @@ def fit(model: nn.Module, train_data, valid_data=None, recipe: str | Recipe = "s
         else: sums, n_seen, n_coded = {k: 0.0 for k in resumed["sums"]}, 0, 0                                # (rank 0 carries them)
         t0, cur_lr = time.time() - (resumed["seconds"] if resumed else 0.0), opt.param_groups[0]["lr"]
         coded, stopped_at = torch.zeros((), dtype=torch.int64, device=dev), None
-        bar = tqdm(_batches_from(loader, skip), desc=f"epoch {epoch + 1}/{rec.epochs}", disable=not progress or rank != 0, leave=False)
+        bar = progress_bar(_batches_from(loader, skip), desc=f"epoch {epoch + 1}/{rec.epochs}", disable=not progress or rank != 0, leave=False)
         for step, batch in enumerate(bar, start=skip):
             if batch_transform is not None: batch = batch_transform(to_device(batch, dev), True)
             inputs = model_inputs(model, batch, dev, cl)
@@ -639,6 +666,7 @@ def fit(model: nn.Module, train_data, valid_data=None, recipe: str | Recipe = "s
             row.update(valid_loss=pred["loss"], **_summary("valid_", valid_metrics))
         row.update(seconds=time.time() - t0, complete=complete)
         row = {k: (float(v) if isinstance(v, (float, np.floating)) else v) for k, v in row.items()}
+        if progress and rank == 0: progress_bar_class().write(epoch_summary(row, rec.epochs))
         if complete: history.append(row)
         else: partial = dict(step=stopped_at, sums=tot, n_seen=tot_seen, n_coded=tot_coded, seconds=row["seconds"], row=row)
         if out_dir is not None:
