@@ -13,11 +13,10 @@ import numpy as np
 import pandas as pd
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 
 from .core import DataFormatError, atomic_write, atomic_save_csv, atomic_write_json, default_device
 from .metrics import tidy, cross_fold_summary
-from .train import (fit, get_recipe, make_loader, predict_loop, compute_metrics, _amp_dtype, _autocast, Recipe,
+from .train import (fit, get_recipe, make_loader, predict_loop, compute_metrics, _amp_dtype, _autocast, Recipe, progress_bar,
                             ConfigMismatchError, dataset_names, index_identity, recipe_identity)
 
 # %% auto #0
@@ -65,7 +64,7 @@ def predict_sessions(model: nn.Module, data, groups: Sequence[np.ndarray], devic
     "`predict_loop`'s output for clip dataset `data`, one `model.predict_session` call per session (`groups`), in dataset order."
     model.eval()
     n, probs, att = len(data), None, {}
-    for g in tqdm(groups, desc="predict sessions", disable=not progress, leave=False):
+    for g in progress_bar(groups, desc="predict sessions", disable=not progress, leave=False):
         with _autocast(device, amp_dtype):
             out = model.predict_session(SessionFrames(data, g, batch_transform, device), T=data.T, batch_size=batch_size)
         rows, p = torch.as_tensor(g), out.probabilities(model.task).float().cpu()
