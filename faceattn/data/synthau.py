@@ -21,14 +21,14 @@ from ..core import DataFormatError, atomic_write_json, faceattn_home
 __all__ = ['BP4D_AUS', 'DISFA_AUS', 'DISFA_FILE_AUS', 'BP4D_INT_AUS', 'AUS', 'AU_NAMES', 'REGIONS_TEXT', 'EMOTIONS',
            'EMOTION_CODE', 'BP4D_TASKS', 'EVENTS', 'EVENT_NAMES', 'HABITS', 'N_GROUPS', 'EXCLUSIVE', 'MIXTURES',
            'STYLES', 'LABEL_MODELS', 'EXTRA_AU', 'LATENT_CUTS', 'IDENTITY_SPREAD', 'MID_SKIN', 'LANDMARKS_68_TO_49',
-           'DRAW_GAIN', 'DISPLACEMENTS', 'FACE_SCALE', 'FACE_Y', 'SHADE_GAIN', 'TEXTURE_GAIN', 'CKPLUS_COUNTS',
-           'SYNTHAU_VERSION', 'TREES', 'DISFA_SUBJECTS', 'BP4D_RATES_APPROX', 'DISFA_RATES_APPROX', 'LABEL_TARGETS',
-           'latent_activity', 'balanced_propensities', 'intensities', 'label_events', 'simulate_session',
-           'make_identity', 'neutral_landmarks', 'au_amplitude', 'face_landmarks', 'to_49', 'au_regions',
-           'canonical_grid', 'to_pixels', 'region_masks', 'render', 'sample_nuisance', 'simulate_ckplus_sequence',
-           'subject_names', 'synthau_args', 'args_hash', 'generate', 'load_meta', 'load_truth', 'load_masks',
-           'load_landmarks', 'simulated_labels', 'real_au_stats', 'label_statistics', 'compare_to_real',
-           'simulated_index']
+           'DRAW_GAIN', 'DISPLACEMENTS', 'SUBTHRESHOLD', 'FACE_SCALE', 'FACE_Y', 'SHADE_GAIN', 'TEXTURE_GAIN',
+           'CKPLUS_COUNTS', 'SYNTHAU_VERSION', 'TREES', 'DISFA_SUBJECTS', 'BP4D_RATES_APPROX', 'DISFA_RATES_APPROX',
+           'LABEL_TARGETS', 'latent_activity', 'balanced_propensities', 'intensities', 'label_events',
+           'simulate_session', 'make_identity', 'neutral_landmarks', 'au_amplitude', 'face_landmarks', 'to_49',
+           'au_regions', 'canonical_grid', 'to_pixels', 'region_masks', 'render', 'sample_nuisance',
+           'simulate_ckplus_sequence', 'subject_names', 'synthau_args', 'args_hash', 'generate', 'load_meta',
+           'load_truth', 'load_masks', 'load_landmarks', 'simulated_labels', 'real_au_stats', 'label_statistics',
+           'compare_to_real', 'simulated_index']
 
 # %% ../../nbs/02_synthau.ipynb #d9a0d974
 BP4D_AUS = [1, 2, 4, 6, 7, 10, 12, 14, 15, 17, 23, 24]
@@ -335,14 +335,18 @@ def _displacements() -> dict:
 DRAW_GAIN = {**{a: 2.5 for a in AUS}, 7: 3.75, 10: 3.75, 17: 3.75, 23: 3.75, 24: 3.75, 14: 2., 26: 1.}   # v2: x the v1 displacement table
 DISPLACEMENTS = _displacements()
 
-def au_amplitude(intensity, min_visible: float = .12) -> np.ndarray:
-    "Visual amplitude of integer intensities 0..5: 0 for 0, `min_visible` for A (1) up to 1 for E (5)."
-    i = np.asarray(intensity, float)
-    return np.where(i > 0, min_visible + (1 - min_visible) * (i - 1) / 4, 0.)
+SUBTHRESHOLD = .5    # v5: an intensity below the label style's presence threshold is drawn at most at half of min_visible
 
-def face_landmarks(idn: dict, intensity, side14=None, min_visible: float = .12) -> np.ndarray:
+def au_amplitude(intensity, min_visible: float = .12, present: int = 1) -> np.ndarray:
+    """Visual amplitude of integer intensities 0..5: 0 for 0, `min_visible` at the style's presence threshold `present`
+    (1 = A, BP4D's; 2 = B, DISFA's) up to 1 for E (5); below the threshold, `SUBTHRESHOLD * min_visible * i / present`."""
+    i = np.asarray(intensity, float)
+    above = min_visible + (1 - min_visible) * (i - present) / (5 - present)
+    return np.where(i >= present, above, np.where(i > 0, SUBTHRESHOLD * min_visible * i / present, 0.))
+
+def face_landmarks(idn: dict, intensity, side14=None, min_visible: float = .12, present: int = 1) -> np.ndarray:
     "Canonical 68 landmarks (N, 68, 2) of identity `idn` showing AU `intensity` (N, len(AUS))."
-    amp = au_amplitude(intensity, min_visible)
+    amp = au_amplitude(intensity, min_visible, present)
     side14 = np.zeros(len(amp), int) if side14 is None else np.asarray(side14)
     P = np.repeat(neutral_landmarks(idn)[None], len(amp), 0)
     for a in AUS:
@@ -533,11 +537,12 @@ def _pbox(P, idx, m):
     lo, hi = Q.min(0).values - m, Q.max(0).values + m
     return (float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1]))
 
-def render(idn: dict, intensity, side14, nuis: dict, size: int = 128, min_visible: float = .12, seed=0) -> np.ndarray:
+def render(idn: dict, intensity, side14, nuis: dict, size: int = 128, min_visible: float = .12, seed=0,
+           present: int = 1) -> np.ndarray:
     "Render frames (B, size, size, 3) uint8 of identity `idn` with AU `intensity` (B, len(AUS)) and nuisance `nuis`."
     I = np.asarray(intensity); B = len(I); side14 = np.asarray(side14)
-    amp = torch.as_tensor(au_amplitude(I, min_visible), dtype=torch.float32)
-    P = torch.as_tensor(face_landmarks(idn, I, side14, min_visible), dtype=torch.float32)
+    amp = torch.as_tensor(au_amplitude(I, min_visible, present), dtype=torch.float32)
+    P = torch.as_tensor(face_landmarks(idn, I, side14, min_visible, present), dtype=torch.float32)
     px = 1 / (torch.as_tensor(nuis["pose"][:, 1], dtype=torch.float32)[:, None, None] * size * FACE_SCALE)
     w = .7 * px
     col = lambda c: _col(c, B)
@@ -649,7 +654,7 @@ def simulate_ckplus_sequence(n_frames: int, *, group: int = 0, expressivity: flo
     return dict(intensity=Q, event=np.where(Q.any(1), event, 0).astype(np.int8), phase=phase, side14=side, label=label)
 
 # %% ../../nbs/02_synthau.ipynb #e709a45e
-SYNTHAU_VERSION = 4           # 2: stronger C-E, visible tonic AUs, less nuisance and colour spread (learnable); 3: label process fitted to real BP4D/DISFA statistics; 4: textures visible at 64 px (TEXTURE_GAIN, 2-px AU23/AU24/AU14 marks)
+SYNTHAU_VERSION = 5           # 5: DISFA-layout intensities below its threshold (A) drawn as a trace (SUBTHRESHOLD); 2: stronger C-E, visible tonic AUs, less nuisance and colour spread (learnable); 3: label process fitted to real BP4D/DISFA statistics; 4: textures visible at 64 px (TEXTURE_GAIN, 2-px AU23/AU24/AU14 marks)
 TREES = {"bp4d": "BP4D", "disfa": "DISFA", "ckplus": "CK+"}
 _TREE_ID = {"bp4d": 1, "disfa": 2, "ckplus": 3}
 DISFA_SUBJECTS = [f"SN{i:03d}" for i in range(1, 33) if i not in (14, 15, 19, 20, 22)]
@@ -679,15 +684,15 @@ def _seed(*parts) -> np.random.SeedSequence: return np.random.SeedSequence([int(
 def _enc(a, alphabet="0123456789") -> str: return "".join(alphabet[int(x)] for x in a)
 
 # %% ../../nbs/02_synthau.ipynb #c10365c8
-def _render_session(idn, lab, nuis, size, min_visible, mask_size, seed, batch=64):
+def _render_session(idn, lab, nuis, size, min_visible, mask_size, seed, batch=64, present=1):
     "Frames (T,H,W,3) uint8, 68 landmarks in pixels (T,68,2) float32 and region masks (T,len(AUS),m,m) bool."
     I, side, T = lab["intensity"], lab["side14"], len(lab["intensity"])
     ims, masks = [], []
     for b0 in range(0, T, batch):
         sl = slice(b0, min(T, b0 + batch)); nz = {k: v[sl] for k, v in nuis.items()}
-        ims.append(render(idn, I[sl], side[sl], nz, size, min_visible, seed=[*seed, b0]))
+        ims.append(render(idn, I[sl], side[sl], nz, size, min_visible, seed=[*seed, b0], present=present))
         masks.append(region_masks(idn, I[sl], side[sl], nz["pose"], size, mask_size))
-    lm = to_pixels(face_landmarks(idn, I, side, min_visible), nuis["pose"], size).astype(np.float32)
+    lm = to_pixels(face_landmarks(idn, I, side, min_visible, present), nuis["pose"], size).astype(np.float32)
     return np.concatenate(ims), lm, np.concatenate(masks)
 
 def _save_side(tree_dir: Path, subject: str, session: str, frames, lm, masks):
@@ -769,7 +774,8 @@ def _write_disfa(out: Path, a: dict, tsub: list):
         lab = simulate_session(n, "disfa", style="disfa", group=idn["group"], expressivity=idn["expressivity"],
                                propensity=props[si], seed=_seed(a["seed"], 2, si, 1, 1))
         nuis = sample_nuisance(n, a["nuisance"], seed=_seed(a["seed"], 2, si, 1, 2))
-        ims, lm, masks = _render_session(idn, lab, nuis, a["image_size"], a["min_visible"], a["mask_size"], (a["seed"], 2, si, 1))
+        ims, lm, masks = _render_session(idn, lab, nuis, a["image_size"], a["min_visible"], a["mask_size"], (a["seed"], 2, si, 1),
+                                         present=STYLES["disfa"]["present"])     # v5: DISFA's A (negative) drawn as a trace
         frames = np.arange(1, n + 1)
         d = tree/"ActionUnit_Labels"/S; d.mkdir(parents=True, exist_ok=True)
         for au in DISFA_FILE_AUS:
