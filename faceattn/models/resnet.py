@@ -16,9 +16,9 @@ from .. import models as _models
 from . import FaceModel, ModelOutput, register
 
 # %% auto #0
-__all__ = ['STAGES', 'BLOCK_NAMES', 'BLOCK_CHANNELS', 'ATTENTIONS', 'BlockAttention', 'BasicBlock', 'resolve_blocks',
-           'ResNet18Trunk', 'SEAttention', 'CBAMAttention', 'resnet18_state_dict', 'load_resnet18_weights',
-           'ResNetModel', 'check_pretrained', 'n_params', 'check_model']
+__all__ = ['STAGES', 'BLOCK_NAMES', 'BLOCK_CHANNELS', 'OUTPUT_STRIDES', 'ATTENTIONS', 'BlockAttention', 'BasicBlock',
+           'resolve_blocks', 'ResNet18Trunk', 'SEAttention', 'CBAMAttention', 'resnet18_state_dict',
+           'load_resnet18_weights', 'ResNetModel', 'check_pretrained', 'n_params', 'check_model']
 
 # %% ../../nbs/05a_resnet.ipynb #a744464a
 class BlockAttention(nn.Module):
@@ -38,12 +38,14 @@ class BlockAttention(nn.Module):
 # %% ../../nbs/05a_resnet.ipynb #4feeb868
 class BasicBlock(nn.Module):
     "ResNet basic block with an optional attention module between the second BN and the residual sum."
-    def __init__(self, inplanes: int, planes: int, stride: int = 1, attention: nn.Module | None = None):
+    def __init__(self, inplanes: int, planes: int, stride: int = 1, attention: nn.Module | None = None,
+                 dilation: int = 1, first_dilation: int | None = None):
         super().__init__()
-        self.conv1 = nn.Conv2d(inplanes, planes, 3, stride, 1, bias=False)
+        d1 = first_dilation or dilation
+        self.conv1 = nn.Conv2d(inplanes, planes, 3, stride, d1, dilation=d1, bias=False)
         self.bn1 = nn.BatchNorm2d(planes)
         self.relu = nn.ReLU(inplace=True)
-        self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
+        self.conv2 = nn.Conv2d(planes, planes, 3, 1, dilation, dilation=dilation, bias=False)
         self.bn2 = nn.BatchNorm2d(planes)
         self.downsample = None
         if stride != 1 or inplanes != planes:
@@ -61,6 +63,7 @@ class BasicBlock(nn.Module):
 STAGES = ((64, 1), (128, 2), (256, 2), (512, 2))     # (channels, stride of the first block) of layer1..4
 BLOCK_NAMES = [f"layer{l}.{b}" for l in range(1, 5) for b in range(2)]
 BLOCK_CHANNELS = [c for c, _ in STAGES for _ in range(2)]
+OUTPUT_STRIDES = (32, 16, 8)                          # input side / last feature map side (ResNet18Trunk)
 
 def resolve_blocks(attention_blocks) -> list[int]:
     "Block numbers 0..7 from `'all'`, `'first2'`, `'none'`/None, or a list of numbers / `'layerL.B'` names."
@@ -78,21 +81,29 @@ def resolve_blocks(attention_blocks) -> list[int]:
 
 # %% ../../nbs/05a_resnet.ipynb #38343eac
 class ResNet18Trunk(nn.Module):
-    "ResNet-18 without its classifier: `(B,3,H,W) -> (B,512,H/32,W/32)`, torchvision parameter names."
-    def __init__(self, attention: str | Callable[[int, int], nn.Module] | None = None, attention_blocks="all"):
+    "ResNet-18 without its classifier: `(B,3,H,W) -> (B,512,H/s,W/s)`, s = `output_stride` (32, 16 or 8), torchvision parameter names."
+    def __init__(self, attention: str | Callable[[int, int], nn.Module] | None = None, attention_blocks="all",
+                 output_stride: int = 32):
         super().__init__()
+        if output_stride not in OUTPUT_STRIDES:
+            raise ValueError(f"output_stride must be one of {OUTPUT_STRIDES}, got {output_stride!r}")
+        self.output_stride = output_stride
         if isinstance(attention, str): attention = ATTENTIONS[attention]
         self.attention_blocks = resolve_blocks(attention_blocks) if attention is not None else []
         self.conv1 = nn.Conv2d(3, 64, 7, 2, 3, bias=False)
         self.bn1 = nn.BatchNorm2d(64)
         self.relu = nn.ReLU(inplace=True)
         self.maxpool = nn.MaxPool2d(3, 2, 1)
-        inplanes, i = 64, 0
+        inplanes, i, dilation, reduced = 64, 0, 1, 4                        # the stem reduces 4 times
         for l, (planes, stride) in enumerate(STAGES, 1):
+            previous = dilation
+            if stride > 1 and reduced * stride > output_stride: dilation, stride = dilation * stride, 1   # dilate instead
+            reduced *= stride
             blocks = []
             for b in range(2):
                 att = attention(planes, i) if i in self.attention_blocks else None
-                blocks.append(BasicBlock(inplanes, planes, stride if b == 0 else 1, att))
+                blocks.append(BasicBlock(inplanes, planes, stride if b == 0 else 1, att, dilation=dilation,
+                                         first_dilation=previous if b == 0 else dilation))
                 inplanes, i = planes, i + 1
             setattr(self, f"layer{l}", nn.Sequential(*blocks))
         self.reset_parameters()
@@ -256,9 +267,9 @@ class ResNetModel(FaceModel):
     "ResNet-18 classifier with optional per-block attention (`None`, 'se', 'cbam' or a factory)."
     def __init__(self, n_classes: int = 12, task: str = "au", image_size: int = 128,
                  attention: str | Callable[[int, int], nn.Module] | None = None, attention_blocks="all",
-                 pretrained: str | os.PathLike | None = None):
+                 pretrained: str | os.PathLike | None = None, output_stride: int = 32):
         super().__init__(n_classes, task, image_size)
-        self.trunk = ResNet18Trunk(attention, attention_blocks)
+        self.trunk = ResNet18Trunk(attention, attention_blocks, output_stride)
         self.fc = nn.Linear(512, n_classes)
         self.load_pretrained(pretrained)
 

@@ -65,11 +65,11 @@ class SATNet(FaceModel):
     "ResNet-18 with optional ConvLSTM after block 2 (`temporal`) and optional per-AU self-attention head (`self_attention`)."
     def __init__(self, n_classes: int = 12, task: str = "au", image_size: int = 128, temporal: bool = True,
                  self_attention: bool = True, clip_len: int = 16, hidden_channels: int = 128, kernel_size: int = 3,
-                 pretrained: str | os.PathLike | None = None):
+                 pretrained: str | os.PathLike | None = None, output_stride: int = 32):
         super().__init__(n_classes, task, image_size)
         self.temporal, self.clip_len = temporal, clip_len
         self.input_keys = ("clip",) if temporal else ("image",)
-        self.trunk = ResNet18Trunk()
+        self.trunk = ResNet18Trunk(output_stride=output_stride)     # 16 or 8: a finer attention grid (05a_resnet)
         self.convlstm = ConvLSTM(128, hidden_channels, kernel_size) if temporal else None
         self.project = nn.Conv2d(hidden_channels, 128, 1) if temporal and hidden_channels != 128 else None
         self.sa = SelfAttentionHead(512, n_classes) if self_attention else None

@@ -131,11 +131,13 @@ class SMANet(ResNetModel):
     def __init__(self, n_classes: int = 12, task: str = "au", image_size: int = 128, n_channels: int = 7,
                  maps: str = "f2a", aaa: bool = True, combine: str = "eq4", attention_blocks="auto",
                  alpha: float = 0.1, lam: float = 0.1, delta: float = 0.1, div_reduction: str = "mean",
-                 local_au: bool = False, pretrained: str | os.PathLike | None = None, bypass_full_rate: bool = True):
+                 local_au: bool = False, pretrained: str | os.PathLike | None = None, bypass_full_rate: bool = True,
+                 output_stride: int = 32):
         if attention_blocks == "auto": attention_blocks = "all" if task == "au" else "first2"
         n_bypass = n_classes if lam > 0 else 0
         factory = lambda c, i: SMAAttention(c, n_channels, maps, aaa, combine, n_bypass)
-        super().__init__(n_classes, task, image_size, attention=factory, attention_blocks=attention_blocks)
+        super().__init__(n_classes, task, image_size, attention=factory, attention_blocks=attention_blocks,
+                         output_stride=output_stride)
         self.alpha, self.lam, self.delta, self.div_reduction = alpha, lam, delta, div_reduction
         heads = [m for m in self.modules() if isinstance(m, SMAAttention) and m.bypass_weight is not None]
         for m in heads: m.bypass_grad_scale = bypass_grad_scale(lam, n_channels, len(heads)) if bypass_full_rate else 1.0
