@@ -19,11 +19,11 @@ from .core import default_device, seed_everything, to_device
 from .losses import classification_loss
 
 # %% auto #0
-__all__ = ['PLANS', 'BENCH_TARGETS', 'build', 'make_step', 'interleaved_times', 'bench_models', 'forward_flops',
-           'ReproductionPlan', 'reproduction_estimate', 'profile_step', 'satnet_naive', 'bench_satnet',
-           'SeparatePAttNets', 'separate_pattnets', 'folded_pattnet_forward', 'bench_pattnet', 'bench_data',
-           'loader_verdict', 'wall_times', 'plot_wall_times', 'gpu_throughput', 'run_command', 'loader_ratio',
-           'check_targets', 'load_results']
+__all__ = ['REFERENCE_PLAN', 'BENCH_TARGETS', 'build', 'make_step', 'interleaved_times', 'bench_models', 'forward_flops',
+           'ReproductionPlan', 'plan_for', 'paper_plans', 'reproduction_estimate', 'profile_step', 'satnet_naive',
+           'bench_satnet', 'SeparatePAttNets', 'separate_pattnets', 'folded_pattnet_forward', 'bench_pattnet',
+           'bench_data', 'loader_verdict', 'wall_times', 'plot_wall_times', 'gpu_throughput', 'run_command',
+           'loader_ratio', 'check_targets', 'load_results']
 
 # %% ../nbs/08_bench.ipynb #9a5c3424
 def build(name: str, n_classes: int = 12, image_size: int | None = None, **options) -> models.FaceModel:
@@ -116,27 +116,36 @@ class ReproductionPlan:
     options: dict
     image_size: int
     epochs: int
-    frames_per_sample: int = 1      # frames the data path decodes per training sample (SAT-Net: a T-frame clip)
+    frames_per_sample: int | None = None   # frames decoded per training sample; None: from the model (a clip model's T)
     note: str = ""
 
-PLANS = [
-    ReproductionPlan("(reference)", "resnet18", {}, 224, 10, note="plain ResNet-18 at 224 px, for scale"),
-    ReproductionPlan("SMA-Net", "smanet", {"n_channels": 7}, 256, 10, note="256 px (paper §IV-A); epochs not stated: 10 assumed (lr drops after 2)"),
-    ReproductionPlan("ABRNet", "abrnet", {}, 176, 12, note="176 crop (paper §3.1); epochs not stated: 12 assumed (JAA-Net's schedule)"),
-    ReproductionPlan("SAT-Net", "satnet", {}, 224, 24, frames_per_sample=16,
-                     note="224 px, 16-frame clips, lr ×0.1 every 8 epochs 'until convergence': 24 assumed; a sample is a clip, "
-                          "test cost counted as whole clips (an upper bound: the session cache runs blocks 1-2 once per frame)"),
-    ReproductionPlan("PAttNet", "pattnet", {}, 100, 10, note="9 patches of 100 px, 12 per-AU networks, 10 epochs (paper §4)"),
-]
+REFERENCE_PLAN = ReproductionPlan("(reference)", "resnet18", {}, 224, 10, note="plain ResNet-18 at 224 px, for scale")
 
-def reproduction_estimate(plans: list[ReproductionPlan] = PLANS, frames: int = 146_847, folds: int = 3,
+def plan_for(spec: models.ModelSpec) -> ReproductionPlan:
+    "A model's plan from its spec: the paper's input side, and the epochs of the recipe the spec names (its source says which are assumed)."
+    from faceattn.train import get_recipe
+    r = get_recipe(spec.recipe)
+    stated = "assumed" if "epochs" in r.assumed else "the paper's"
+    return ReproductionPlan(spec.paper, spec.name, {}, spec.input_size, r.epochs,
+                            note=f"{spec.input_size} px {spec.kind} input; recipe {r.name!r}: {r.epochs} epochs ({stated})")
+
+def paper_plans() -> list[ReproductionPlan]:
+    "The reference plan, then one per paper: the registered model named like its paper id (smanet, abrnet, satnet, pattnet, ...)."
+    return [REFERENCE_PLAN] + [plan_for(s) for s in models.specs() if s.name == s.paper]
+
+def _frames_per_sample(model: models.FaceModel) -> int:
+    "Frames one sample of `model` decodes: the clip length for a clip model, else 1."
+    return model.example_input(1)["clip"].shape[1] if "clip" in model.input_keys else 1
+
+def reproduction_estimate(plans: list[ReproductionPlan] | None = None, frames: int = 146_847, folds: int = 3,
                           peak_tflops: float = 989.0, utilisation: float = 0.25, measured: dict | None = None) -> pd.DataFrame:
-    "Hours per paper for a full 3-fold BP4D reproduction on one H100; the samples/s and decoded frames/s the data path must feed."
+    "Hours per paper for a full 3-fold BP4D reproduction on one H100 (`paper_plans()` by default); the samples/s and decoded frames/s the data path must feed."
     rows = []
-    for p in plans:
+    for p in (paper_plans() if plans is None else plans):
         if p.model not in models.names(): continue
         m = build(p.model, image_size=p.image_size, **p.options)
         fwd = forward_flops(m)                      # per sample: one image, or one T-frame clip for clip models
+        per_sample = p.frames_per_sample or _frames_per_sample(m)
         train_frames, test_frames = frames * (folds - 1) / folds, frames / folds
         work = folds * p.epochs * (3 * train_frames + test_frames) * fwd
         if measured and p.model in measured:
@@ -145,9 +154,9 @@ def reproduction_estimate(plans: list[ReproductionPlan] = PLANS, frames: int = 1
             seconds = work / (peak_tflops * 1e12 * utilisation); basis = f"{utilisation:.0%} of {peak_tflops:.0f} TFLOP/s (assumed)"
         train_seconds = seconds * (3 * train_frames) / (3 * train_frames + test_frames)
         need = folds * p.epochs * train_frames / train_seconds
-        rows.append(dict(paper=p.paper, model=p.model, image_size=p.image_size, epochs=p.epochs, frames_per_sample=p.frames_per_sample,
+        rows.append(dict(paper=p.paper, model=p.model, image_size=p.image_size, epochs=p.epochs, frames_per_sample=per_sample,
                          gflops_per_sample=fwd / 1e9, total_pflops=work / 1e15, hours=seconds / 3600,
-                         samples_per_s_needed=need, frames_per_s_needed=need * p.frames_per_sample, basis=basis, note=p.note))
+                         samples_per_s_needed=need, frames_per_s_needed=need * per_sample, basis=basis, note=p.note))
     return pd.DataFrame(rows)
 
 # %% ../nbs/08_bench.ipynb #515e00d6
@@ -472,7 +481,7 @@ def run_command(args) -> int:
         dev = dev or "cuda"
         if torch.device(dev).type == "cuda" and not torch.cuda.is_available():
             print("faceattn bench gpu: no CUDA GPU on this machine (use --device cpu to measure the CPU instead)", file=sys.stderr); return 1
-        names = args.models or [p.model for p in PLANS] + ["senet18", "cbam18"]
+        names = args.models or [p.model for p in paper_plans()] + ["senet18", "cbam18"]
         df = gpu_throughput(names, batch_size=_given(args.batch_size, 64), image_size=_given(args.image_size, 224), repeats=args.repeats, device=dev)
         title = f"images/s, written to {args.out or 'gpu_throughput.csv'}"
     _print(df, title)

@@ -5,6 +5,8 @@
 # %% ../../nbs/04c_augment.ipynb #60443bc6
 from __future__ import annotations
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Sequence
 
 import torch
@@ -16,7 +18,7 @@ from .align import JAANET_CROP, REFLECT_49
 
 # %% auto #0
 __all__ = ['NORMALIZATION', 'PRESETS', 'ToFloat', 'Resize', 'CropTooLargeError', 'Crop', 'flip_landmarks', 'Flip', 'RandomAffine',
-           'ColorJitter', 'Normalize', 'Augment', 'augmentation']
+           'ColorJitter', 'Normalize', 'AugmentPreset', 'Augment', 'augmentation', 'augmentation_for']
 
 # %% ../../nbs/04c_augment.ipynb #e3d65d2d
 def _rand(g, *shape): return torch.rand(shape or (), generator=g)
@@ -113,10 +115,52 @@ class Normalize:
 
 # %% ../../nbs/04c_augment.ipynb #bc4c4791
 NORMALIZATION = {"half": ([0.5] * 3, [0.5] * 3), "imagenet": ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])}
-_PRESET_NORM = {"jaanet": "half", "abrnet": "half", "pattnet": "half", "smanet": "imagenet", "smanet_fer": "imagenet",
-                "satnet": "imagenet", "none": None}
-PRESETS = tuple(_PRESET_NORM)
 
+@dataclass(frozen=True)
+class AugmentPreset:
+    """A named input pipeline, described as data: `geometry` "crop" (a random crop when training, the centred one when
+    testing) or "resize", to the caller's `image_size` else `size` (a "resize" preset without a size keeps the image's);
+    training adds `affine` (`RandomAffine` keywords, before the crop), a horizontal `flip` and `jitter` (`ColorJitter`
+    arguments). `normalization` serves callers that name the preset alone; a model's spec names its own."""
+    geometry: str = "resize"
+    size: int | None = None
+    affine: dict | None = None
+    flip: bool = False
+    jitter: tuple | None = None
+    normalization: str | None = None
+
+    def steps(self, train: bool, image_size: int | None = None) -> list:
+        "`ToFloat` and the geometric and colour steps, without the normalisation."
+        side = image_size or self.size
+        steps: list = [ToFloat()]
+        if self.geometry == "resize" and side: steps.append(Resize(side))
+        if train and self.affine: steps.append(RandomAffine(**self.affine))
+        if self.geometry == "crop": steps.append(Crop(side, random=train))
+        if train and self.flip: steps.append(Flip(0.5))
+        if train and self.jitter: steps.append(ColorJitter(*self.jitter))
+        return steps
+
+PRESETS: dict[str, AugmentPreset] = {
+    "jaanet": AugmentPreset("crop", JAANET_CROP, flip=True, normalization="half"),
+    "abrnet": AugmentPreset("crop", JAANET_CROP, affine=dict(scale=(0.9, 1.1), fill=0.5), flip=True, normalization="half"),
+    "smanet": AugmentPreset("resize", 256, affine=dict(degrees=45, fill=0.), flip=True, jitter=(0.2, 0.2, 0.2, 0.),
+                            normalization="imagenet"),
+    "smanet_fer": AugmentPreset("resize", 64, affine=dict(degrees=15, fill=0.), flip=True, jitter=(0.2, 0.2, 0.2, 0.05),
+                                normalization="imagenet"),
+    "satnet": AugmentPreset("resize", 224, flip=True, normalization="imagenet"),
+    "pattnet": AugmentPreset("resize", None, normalization="half"),
+    "none": AugmentPreset("resize", None, normalization=None),
+}
+
+class _PresetNormalization(Mapping):
+    "preset name → its `normalization`, read from `PRESETS` when asked (`faceattn.predict` reads this view)."
+    def __getitem__(self, name): return PRESETS[name].normalization
+    def __iter__(self): return iter(PRESETS)
+    def __len__(self): return len(PRESETS)
+
+_PRESET_NORM = _PresetNormalization()
+
+# %% ../../nbs/04c_augment.ipynb #46b7c909
 class Augment:
     "A sequence of steps `(image, landmarks, generator) -> (image, landmarks)`; call as `aug(image, landmarks=None)`."
     def __init__(self, steps: Sequence, generator: torch.Generator | None = None):
@@ -128,25 +172,21 @@ class Augment:
 
 def augmentation(name: str, train: bool, image_size: int | None = None, normalize="preset",
                  generator: torch.Generator | None = None) -> Augment:
-    "The named preset (see table) for training or testing; ends with `ToFloat` and the normalisation."
-    if name not in _PRESET_NORM: raise ValueError(f"unknown augmentation preset {name!r}; choose from {PRESETS}")
-    if isinstance(normalize, str) and normalize == "preset": normalize = _PRESET_NORM[name]
-    steps: list = [ToFloat()]
-    if name in ("jaanet", "abrnet"):
-        crop = image_size or JAANET_CROP
-        if train and name == "abrnet": steps.append(RandomAffine(scale=(0.9, 1.1), fill=0.5))
-        steps += [Crop(crop, random=True), Flip(0.5)] if train else [Crop(crop, random=False)]
-    elif name in ("smanet", "smanet_fer"):
-        steps.append(Resize(image_size or (256 if name == "smanet" else 64)))
-        if train:
-            fer = name == "smanet_fer"
-            steps += [RandomAffine(degrees=15 if fer else 45, fill=0.), Flip(0.5),
-                      ColorJitter(0.2, 0.2, 0.2, 0.05 if fer else 0.)]
-    elif name == "satnet":
-        steps.append(Resize(image_size or 224))
-        if train: steps.append(Flip(0.5))
-    elif name in ("pattnet", "none") and image_size is not None: steps.append(Resize(image_size))
+    "The named preset (see table) for training or testing; starts with `ToFloat` and ends with the normalisation."
+    if name not in PRESETS: raise ValueError(f"unknown augmentation preset {name!r}; choose from {tuple(PRESETS)}")
+    preset = PRESETS[name]
+    if isinstance(normalize, str) and normalize == "preset": normalize = preset.normalization
+    steps = preset.steps(train, image_size)
     if normalize is not None:
         mean, std = NORMALIZATION[normalize] if isinstance(normalize, str) else normalize
         steps.append(Normalize(mean, std))
     return Augment(steps, generator)
+
+def augmentation_for(spec, train: bool, image_size: int | None = None, task: str = "au",
+                     generator: torch.Generator | None = None) -> Augment:
+    """The input pipeline of a registered model, from its spec (`faceattn.models.spec(name)`; this module does not import
+    the models): the spec's preset for `task`, at `image_size` else the spec's `input_size` (a patch model's is its
+    patch side, not the face's: the preset's own), normalised as the spec says."""
+    s = spec.for_task(task)
+    side = image_size or (None if s.kind == "patch" else s.input_size)
+    return augmentation(s.augment, train, side, s.normalization, generator)

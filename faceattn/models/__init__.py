@@ -4,7 +4,7 @@
 
 # %% ../../nbs/05_models.ipynb #29705ca4
 from __future__ import annotations
-import importlib, importlib.util, inspect
+import dataclasses, fnmatch, importlib, importlib.metadata, inspect, pkgutil
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -12,8 +12,8 @@ import torch
 from torch import nn, Tensor
 
 # %% auto #0
-__all__ = ['TASKS', 'INPUT_SHAPES', 'MODEL_MODULES', 'ModelOutput', 'FaceModel', 'ModelSpec', 'register', 'names', 'spec',
-           'accepts', 'create', 'load', 'describe']
+__all__ = ['TASKS', 'INPUT_SHAPES', 'KINDS', 'SPEC_FIELDS', 'ENTRY_POINT_GROUP', 'ModelOutput', 'FaceModel', 'ModelSpec',
+           'register', 'model_modules', 'names', 'spec', 'specs', 'accepts', 'create', 'load', 'describe']
 
 # %% ../../nbs/05_models.ipynb #07d8400b
 @dataclass
@@ -83,33 +83,85 @@ class FaceModel(nn.Module):
         return torch.randint(0, self.n_classes, (batch_size,), generator=generator)
 
 # %% ../../nbs/05_models.ipynb #909f5175
-@dataclass
+KINDS = {"clip": "clip", "patches": "patch"}   # an input key that decides the dataset kind; any other model reads frames
+
+@dataclass(frozen=True)
 class ModelSpec:
+    """Everything known about a registered model without building it: the one home of its paper's facts
+    (like timm's `PretrainedCfg` and torchvision's `Weights.meta`). Code that needs a model's inputs, input size,
+    training recipe, augmentation or normalisation reads them here instead of keeping a table of papers."""
     name: str
     factory: Callable[..., FaceModel]
-    description: str
-    paper: str
-    preset: dict
+    description: str = ""
+    paper: str = ""                          # paper id: the name of data_manifests/reported/<paper>.csv
+    preset: dict = field(default_factory=dict)   # options this name fixes; `create(name, **options)` overrides them
+    inputs: tuple[str, ...] = ("image",)     # the batch keys `forward` reads (== the built model's `input_keys`)
+    input_size: int | None = None            # the paper's network input side in pixels (a patch model: its patch side)
+    recipe: str | None = None                # a `faceattn.train.RECIPES` name
+    augment: str | None = None               # a `faceattn.data.augment.PRESETS` name
+    normalization: str | None = None         # a `faceattn.data.augment.NORMALIZATION` name; None: no normalisation
+    tasks: dict = field(default_factory=dict)    # task other than "au" → the fields that differ for it
 
+    @property
+    def kind(self) -> str:
+        "The `make_dataset` kind of an AU model: `clip`, `patch` or `frame`."
+        return next((KINDS[k] for k in self.inputs if k in KINDS), "frame")
+
+    def for_task(self, task: str = "au") -> "ModelSpec":
+        "This spec with the fields of `task` (e.g. SMA-Net's FER recipe and preset) in place."
+        return dataclasses.replace(self, **self.tasks.get(task, {}), tasks={}) if task in self.tasks else self
+
+    def dataset_kind(self, task: str = "au") -> str:
+        "`fer` for expression data, else `kind`."
+        return "fer" if task == "fer" else self.kind
+
+SPEC_FIELDS = ("inputs", "input_size", "recipe", "augment", "normalization")
+
+# %% ../../nbs/05_models.ipynb #f3aa31ae
 _REGISTRY: dict[str, ModelSpec] = {}
-MODEL_MODULES = ["faceattn.models.resnet", "faceattn.models.smanet", "faceattn.models.satnet",
-                 "faceattn.models.jaanet", "faceattn.models.abrnet", "faceattn.models.pattnet"]
 
-def register(name: str, description: str = "", paper: str = "", **preset):
-    "Decorator: register a `FaceModel` factory (class or function) under `name`, with preset options."
+def _check_facts(name: str, inputs, tasks: dict) -> None:
+    "Input keys from `INPUT_SHAPES`, task overrides of known tasks and spec fields; else a one-line error naming the model."
+    bad = [k for k in inputs if k not in INPUT_SHAPES]
+    if bad: raise ValueError(f"model {name!r}: unknown input key(s) {bad}; known: {list(INPUT_SHAPES)}")
+    for task, facts in tasks.items():
+        if task not in TASKS: raise ValueError(f"model {name!r}: tasks= names {task!r}; tasks are {TASKS}")
+        odd = sorted(set(facts) - set(SPEC_FIELDS))
+        if odd: raise ValueError(f"model {name!r}: tasks[{task!r}] sets {odd}; a task may set {SPEC_FIELDS}")
+
+def register(name: str, description: str = "", paper: str = "", *, inputs=("image",), input_size: int | None = None,
+             recipe: str | None = None, augment: str | None = None, normalization: str | None = None,
+             tasks: dict | None = None, **preset):
+    "Decorator: register a `FaceModel` factory (class or function) under `name` with its spec's facts and preset options."
+    inputs, tasks = tuple(inputs), dict(tasks or {})
+    _check_facts(name, inputs, tasks)
     def deco(factory):
         old = _REGISTRY.get(name)
         # the same definition may register twice (a notebook re-run, or a notebook and its exported
         # module); a *different* definition under a taken name is a mistake
         if old is not None and getattr(old.factory, "__qualname__", None) != getattr(factory, "__qualname__", None):
             raise ValueError(f"model name {name!r} is already registered by {old.factory}")
-        _REGISTRY[name] = ModelSpec(name, factory, description or (factory.__doc__ or "").strip(), paper, preset)
+        _REGISTRY[name] = ModelSpec(name, factory, description or (factory.__doc__ or "").strip(), paper, preset,
+                                    inputs, input_size, recipe, augment, normalization, tasks)
         return factory
     return deco
 
+# %% ../../nbs/05_models.ipynb #d68cb3fa
+ENTRY_POINT_GROUP = "faceattn.models"
+_discovered = False
+
+def model_modules() -> list[str]:
+    "Every module of the `faceattn.models` package (a new paper's module is found without editing a list)."
+    pkg = importlib.import_module("faceattn.models")
+    return sorted(f"{pkg.__name__}.{m.name}" for m in pkgutil.iter_modules(pkg.__path__) if not m.name.startswith("_"))
+
 def _load_model_modules():
-    for mod in MODEL_MODULES:
-        if importlib.util.find_spec(mod) is not None: importlib.import_module(mod)
+    "Import the package's model modules and those of installed plugins' `faceattn.models` entry points, once."
+    global _discovered
+    if _discovered: return
+    for mod in model_modules(): importlib.import_module(mod)
+    for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP): ep.load()
+    _discovered = True
 
 def names(paper: str | None = None) -> list[str]:
     "All registered model names (optionally only those of one `paper`)."
@@ -117,12 +169,17 @@ def names(paper: str | None = None) -> list[str]:
     return sorted(n for n, s in _REGISTRY.items() if paper is None or s.paper == paper)
 
 def spec(name: str) -> ModelSpec:
-    "The registry entry for `name`; unknown names raise an error listing the known ones."
+    "The spec of model `name`; unknown names raise an error listing the known ones."
     _load_model_modules()
     if name not in _REGISTRY:
         raise KeyError(f"unknown model {name!r}; known models: {', '.join(sorted(_REGISTRY))}")
     return _REGISTRY[name]
 
+def specs(pattern: str = "*", paper: str | None = None) -> list[ModelSpec]:
+    "The specs of the models whose name matches the shell-style `pattern` (and of one `paper`), by name."
+    return [_REGISTRY[n] for n in names(paper) if fnmatch.fnmatchcase(n, pattern)]
+
+# %% ../../nbs/05_models.ipynb #13512db9
 def accepts(name: str, option: str) -> bool:
     """Whether registry model `name` takes keyword `option`: named in its preset or its factory's signature
     (a factory that only passes `**options` on does not count: it may hand them to a class that refuses them)."""
@@ -130,11 +187,15 @@ def accepts(name: str, option: str) -> bool:
     return option in s.preset or option in inspect.signature(s.factory).parameters
 
 def create(name: str, n_classes: int = 12, **options) -> FaceModel:
-    "Build the registered model `name`; `options` override the variant's presets."
+    """Build the registered model `name`; `options` override the variant's presets. Built with its preset, the model's
+    `input_keys` must be the spec's `inputs` (the spec answers without building; this keeps the two the same)."""
     s = spec(name)
     model = s.factory(n_classes=n_classes, **{**s.preset, **options})
     if not isinstance(model, FaceModel):
         raise TypeError(f"factory of {name!r} returned {type(model).__name__}, not a FaceModel")
+    if not set(options) & set(s.preset) and tuple(model.input_keys) != s.inputs:
+        raise ValueError(f"model {name!r} reads {tuple(model.input_keys)} but its spec says inputs={s.inputs}: "
+                         "correct inputs= in its register(...) call")
     model.registry_name = name
     model.registry_options = dict(options)          # what the caller chose; the preset is implied by the name
     return model
@@ -145,8 +206,9 @@ def load(path, device=None) -> tuple[FaceModel, dict]:
     return load_model(path, device=device)
 
 def describe():
-    "A table of the registry: name, paper, presets and description."
+    "A table of the registry's specs: name, paper, inputs, input size, recipe, augmentation, normalisation, presets, description."
     import pandas as pd
-    _load_model_modules()
-    return pd.DataFrame([dict(name=s.name, paper=s.paper, preset=s.preset, description=s.description.split("\n")[0])
-                         for s in sorted(_REGISTRY.values(), key=lambda s: (s.paper, s.name))])
+    return pd.DataFrame([dict(name=s.name, paper=s.paper, inputs="+".join(s.inputs), input_size=s.input_size,
+                              recipe=s.recipe, augment=s.augment, normalization=s.normalization, preset=s.preset,
+                              description=s.description.split("\n")[0])
+                         for s in sorted(specs(), key=lambda s: (s.paper, s.name))])

@@ -194,6 +194,8 @@ TABLE1_PRESETS = {
     "abrnet_lambda0": dict(lam=0.0), "abrnet_lambda005": dict(lam=0.05), "abrnet_lambda015": dict(lam=0.15),
     "abrnet_lambda02": dict(lam=0.2),
 }
+# spec facts: aligned face + landmarks, 176 crop (ABRNet §3.1), its recipe and augmentation, mean = std = 0.5 (JAA-Net's)
+_ABRNET_FACTS = dict(inputs=("image", "landmarks"), input_size=176, recipe="abrnet", augment="abrnet", normalization="half")
 for _name, _preset in TABLE1_PRESETS.items():
     register(_name, f"ABRNet{' (Table 1: ' + ', '.join(f'{k}={v}' for k, v in _preset.items()) + ')' if _preset else ''}",
-                   paper="abrnet", **_preset)(ABRNet)
+                   paper="abrnet", **_ABRNET_FACTS, **_preset)(ABRNet)

@@ -248,7 +248,8 @@ class _JAAInputs(FaceModel):
     def gradcam_layer(self) -> nn.Module:
         return self.local.branches.convs          # the last conv stage of the per-AU branches (n_AU·160 channels)
 
-@register("jaanet_local", "JAA-Net local AU features with a per-AU 64→2 head (ABRNet m = 0)", paper="abrnet")
+@register("jaanet_local", "JAA-Net local AU features with a per-AU 64→2 head (ABRNet m = 0)", paper="abrnet",
+          inputs=("image", "landmarks"), input_size=176, recipe="jaanet", augment="jaanet", normalization="half")
 class JAANetLocal(_JAAInputs):
     "JAA-Net's local AU branches alone, each with its own 2-layer classifier."
     def __init__(self, n_classes: int = 12, task: str = "au", image_size: int = 176, aus=None, unit_dim: int = 8,

@@ -174,8 +174,11 @@ def patch_cnn(n_classes: int = 12, patch: int = 1, **options) -> PAttNet:
     if patch not in PATCH_NAMES: raise ValueError(f"patch must be 1..9, got {patch}")
     return PAttNet(n_classes, attention="none", patches=[patch], **options)
 
+# spec facts: 9 patches of 100 px (PAttNet §4; the holistic CNN: the 200 px face), its recipe, no augmentation, mean = std = 0.5
+_PATTNET_FACTS = dict(recipe="pattnet", augment="pattnet", normalization="half")
+_PATCHES = dict(inputs=("patches",), input_size=100, **_PATTNET_FACTS)
 register("pattnet", "PAttNet: 9 patch encoders + sigmoid patch attention, one network per AU (vectorised)",
-               paper="pattnet")(PAttNet)
-register("pattnet_softmax", "PAttNet with softmax patch attention (Table 3)", paper="pattnet", attention="softmax")(PAttNet)
-register("patch_cnn", "Single-patch CNN (Table 3), option patch=1..9", paper="pattnet", patch=1)(patch_cnn)
-register("holistic_cnn", "Holistic-face CNN on 200x200 (Table 3)", paper="pattnet")(HolisticCNN)
+               paper="pattnet", **_PATCHES)(PAttNet)
+register("pattnet_softmax", "PAttNet with softmax patch attention (Table 3)", paper="pattnet", **_PATCHES, attention="softmax")(PAttNet)
+register("patch_cnn", "Single-patch CNN (Table 3), option patch=1..9", paper="pattnet", **_PATCHES, patch=1)(patch_cnn)
+register("holistic_cnn", "Holistic-face CNN on 200x200 (Table 3)", paper="pattnet", input_size=200, **_PATTNET_FACTS)(HolisticCNN)

@@ -295,11 +295,16 @@ class ResNetModel(FaceModel):
     def gradcam_layer(self) -> nn.Module:
         return self.trunk.layer4
 
-register("resnet18", "ResNet-18 (GAP + linear head): the baseline of SMA-Net and SAT-Net.", paper="smanet/satnet")(ResNetModel)
+# spec facts (faceattn.models.ModelSpec) of SMA-Net's ResNet-18 family: 256 px (SMA-Net §IV-A), its recipe, augmentation and
+# ImageNet normalisation (ImageNet-initialised); on expressions (SMA-Net §IV FER) the FER recipe and preset, 64 px
+_SMANET_FACTS = dict(input_size=256, recipe="smanet", augment="smanet", normalization="imagenet")
+_SMANET_FER = {"fer": dict(recipe="smanet_fer", augment="smanet_fer", input_size=64)}
+register("resnet18", "ResNet-18 (GAP + linear head): the baseline of SMA-Net and SAT-Net.", paper="smanet/satnet",
+         **_SMANET_FACTS, tasks=_SMANET_FER)(ResNetModel)
 register("senet18", "SE-Net-18: SE block (reduction 16) before the residual sum of every basic block.",
-               paper="smanet", attention="se")(ResNetModel)
+               paper="smanet", **_SMANET_FACTS, attention="se")(ResNetModel)
 register("cbam18", "CBAM-18: channel (reduction 16) + 7×7 spatial gate before the residual sum of every basic block.",
-               paper="smanet", attention="cbam")(ResNetModel)
+               paper="smanet", **_SMANET_FACTS, attention="cbam")(ResNetModel)
 
 # %% ../../nbs/05a_resnet.ipynb #c7e1a002
 import socket

@@ -135,9 +135,11 @@ class SATNet(FaceModel):
 
 # %% ../../nbs/05c_satnet.ipynb #e713d4ef
 _P = "satnet"
+# spec facts: 224 px, recipe and augmentation "satnet" (SAT-Net §IV), ImageNet normalisation (ImageNet-initialised ResNet-18)
+_SATNET_FACTS = dict(input_size=224, recipe="satnet", augment="satnet", normalization="imagenet")
 register("sanet", "SA-Net: ResNet-18 with SAT-Net's per-AU self-attention head after block 4 (single frames).",
-               paper=_P, temporal=False, self_attention=True)(SATNet)
+               paper=_P, **_SATNET_FACTS, temporal=False, self_attention=True)(SATNet)
 register("tnet", "T-Net: ResNet-18 with a ConvLSTM over T frames after block 2, GAP+FC head (clips).",
-               paper=_P, temporal=True, self_attention=False)(SATNet)
+               paper=_P, inputs=("clip",), **_SATNET_FACTS, temporal=True, self_attention=False)(SATNet)
 register("satnet", "SAT-Net: ConvLSTM after block 2 and per-AU self-attention head after block 4 (clips).",
-               paper=_P, temporal=True, self_attention=True)(SATNet)
+               paper=_P, inputs=("clip",), **_SATNET_FACTS, temporal=True, self_attention=True)(SATNet)

@@ -178,18 +178,20 @@ class SMANet(ResNetModel):
 # %% ../../nbs/05b_smanet.ipynb #a7e59905
 _P = "smanet"
 _NO_LOSS = dict(alpha=0.0, lam=0.0)
-register("smanet", "SMA-Net: F2A + AAA in every basic block (first two for FER), with l_div and l_ma.", paper=_P)(SMANet)
+from .resnet import _SMANET_FACTS, _SMANET_FER   # the paper's spec facts, one home
+register("smanet", "SMA-Net: F2A + AAA in every basic block (first two for FER), with l_div and l_ma.", paper=_P, **_SMANET_FACTS,
+         tasks=_SMANET_FER)(SMANet)
 register("smanet_multichannel", "Table V 'multi-channel': N spatial attentions on the channel average, no AAA, no losses.",
-               paper=_P, maps="multichannel", aaa=False, **_NO_LOSS)(SMANet)
-register("smanet_f2a", "Table V 'F2A': F2A channels, uniform combination, no losses.", paper=_P, aaa=False, **_NO_LOSS)(SMANet)
+               paper=_P, **_SMANET_FACTS, maps="multichannel", aaa=False, **_NO_LOSS)(SMANet)
+register("smanet_f2a", "Table V 'F2A': F2A channels, uniform combination, no losses.", paper=_P, **_SMANET_FACTS, aaa=False, **_NO_LOSS)(SMANet)
 register("smanet_aaa", "Table V 'AAA': AAA over N channels from the 1×1 mapping alone (our reading), no losses.",
-               paper=_P, maps="plain", **_NO_LOSS)(SMANet)
-register("smanet_multichannel_aaa", "Table V 'multi-channel+AAA', no losses.", paper=_P, maps="multichannel", **_NO_LOSS)(SMANet)
-register("smanet_f2a_aaa", "Table V 'F2A+AAA': no l_div, no l_ma.", paper=_P, **_NO_LOSS)(SMANet)
+               paper=_P, **_SMANET_FACTS, maps="plain", **_NO_LOSS)(SMANet)
+register("smanet_multichannel_aaa", "Table V 'multi-channel+AAA', no losses.", paper=_P, **_SMANET_FACTS, maps="multichannel", **_NO_LOSS)(SMANet)
+register("smanet_f2a_aaa", "Table V 'F2A+AAA': no l_div, no l_ma.", paper=_P, **_SMANET_FACTS, **_NO_LOSS)(SMANet)
 register("smanet_local_au", "Table V 'F2A+AAA+local-AU': one attention branch and classifier per AU after block 4, no losses.",
-               paper=_P, local_au=True, **_NO_LOSS)(SMANet)
-register("smanet_lma", "Table V 'F2A+AAA+l_ma'.", paper=_P, alpha=0.0)(SMANet)
-register("smanet_ldiv", "Table V 'F2A+AAA+l_div'.", paper=_P, lam=0.0)(SMANet)
+               paper=_P, **_SMANET_FACTS, local_au=True, **_NO_LOSS)(SMANet)
+register("smanet_lma", "Table V 'F2A+AAA+l_ma'.", paper=_P, **_SMANET_FACTS, alpha=0.0)(SMANet)
+register("smanet_ldiv", "Table V 'F2A+AAA+l_div'.", paper=_P, **_SMANET_FACTS, lam=0.0)(SMANet)
 SMANET_NAMES = ["smanet", "smanet_multichannel", "smanet_f2a", "smanet_aaa", "smanet_multichannel_aaa",
                 "smanet_f2a_aaa", "smanet_local_au", "smanet_lma", "smanet_ldiv"]
 
