@@ -103,13 +103,19 @@ def _writable_folder(path, flag: str) -> Path:
     arg("--timeout", type=positive_float, metavar="S", help="seconds per notebook (default: the profile's `timeout`, else no limit)"),
     arg("-p", "--param", nargs=2, action="append", default=[], metavar=("KEY", "VALUE"), help="override a notebook parameter with a YAML value; repeatable (default: the profile's parameters)"),
     arg("--nbs", metavar="DIR", help="folder of the notebooks (default: nbs/repro)"),
-    arg("--no-report", action="store_true", help="do not write report.md/report.html")])
+    arg("--no-report", action="store_true", help="do not write report.md/report.html"),
+    arg("--smoke", action="store_true", help="the profile's protocol at test sizes on CPU, on SynthAU written in every dataset's vendor layout, with a random ResNet-18 weights file (faceattn.smoke); --data-root then says where that data goes (default: under $FACEATTN_HOME/smoke)")])
 def _reproduce_cli(args):
     from faceattn.reproduce import reproduce
     params = dict(_param(kv) for kv in args.param)
     _writable_folder(args.out, "--out")
-    res = reproduce(args.profile, args.only, out_dir=args.out, jobs=args.jobs, force=args.force, timeout=args.timeout,
-                    parameters=params, data_root=args.data_root, nbs_dir=args.nbs, write_report=not args.no_report)
+    profile, data_root = args.profile, args.data_root
+    if args.smoke:                                   # derived from the profile file in code (faceattn.smoke), never a copy
+        from faceattn.smoke import smoke_profile
+        if data_root is not None: _writable_folder(data_root, "--data-root")
+        profile, data_root = smoke_profile(args.profile, data_root, verbose=True), None
+    res = reproduce(profile, args.only, out_dir=args.out, jobs=args.jobs, force=args.force, timeout=args.timeout,
+                    parameters=params, data_root=data_root, nbs_dir=args.nbs, write_report=not args.no_report)
     return 1 if res.status.isin(["failed", "timeout"]).any() else 0
 
 @subcommand("report", help="write report.md and report.html for a reproduction output folder",
@@ -290,31 +296,32 @@ def main(argv: list[str] | None = None) -> int:
 # %% ../nbs/09c_cli.ipynb #e4f1a002
 INPUT_WORDS = {"image": "frame", "clip": "clip", "patches": "patches", "landmarks": "landmarks"}
 
-def _size_and_inputs(name: str, n_classes: int) -> tuple[int, tuple[str, ...]]:
-    "Number of parameters and `input_keys` of `models.create(name, n_classes)`, built on the meta device when it can be."
+def _n_params(name: str, n_classes: int) -> int:
+    "Number of parameters of `models.create(name, n_classes)`, built on the meta device when it can be."
     import torch
     from faceattn import models
     try:
         with torch.device("meta"): model = models.create(name, n_classes)
     except (NotImplementedError, RuntimeError):          # a constructor that reads tensor values
         model = models.create(name, n_classes)
-    return sum(p.numel() for p in model.parameters()), tuple(model.input_keys)
+    return sum(p.numel() for p in model.parameters())
 
-def model_table(pattern: str = "*", n_classes: int = 12) -> list[dict]:
-    "One row per registered model whose name matches the glob `pattern`: name, paper, params, input, description."
+def model_table(pattern: str = "*", n_classes: int = 12, params: bool = True) -> list[dict]:
+    """One row per registered model whose name matches the glob `pattern`: name, paper, params, input, description, read
+    from the models' specs; only `params` (the parameter count) builds the model, and `params=False` leaves it out."""
     from faceattn import models
     rows = []
-    for name in fnmatch.filter(models.names(), pattern):
-        s = models.spec(name)
-        n_params, keys = _size_and_inputs(name, n_classes)
-        rows.append(dict(name=name, paper=s.paper, params=n_params, input="+".join(INPUT_WORDS.get(k, k) for k in keys),
-                         description=(s.description.splitlines() or [""])[0]))
+    for s in models.specs(pattern):
+        row = dict(name=s.name, paper=s.paper, params=_n_params(s.name, n_classes) if params else None,
+                   input="+".join(INPUT_WORDS.get(k, k) for k in s.inputs), description=(s.description.splitlines() or [""])[0])
+        if not params: row.pop("params")
+        rows.append(row)
     return rows
 
 def format_model_table(rows: list[dict]) -> str:
     "`model_table` rows as aligned text: a header line, then one line per model (parameters with thousands separators)."
-    cells = [dict(r, params=f"{r['params']:,}") for r in rows]
-    cols = ["name", "paper", "params", "input", "description"]
+    cols = [c for c in ["name", "paper", "params", "input", "description"] if not rows or c in rows[0]]
+    cells = [dict(r, params=f"{r['params']:,}") if "params" in r else r for r in rows]
     width = {c: max(len(c), *(len(str(r[c])) for r in cells)) for c in cols[:-1]}
     def line(r):
         return " ".join(str(r[c]).rjust(width[c]) if c == "params" else str(r[c]).ljust(width[c]) for c in cols[:-1]) + " " + r["description"]
@@ -322,9 +329,10 @@ def format_model_table(rows: list[dict]) -> str:
 
 @subcommand("models", help="list the registered models: name, paper, parameters, input, description", args=[
     arg("glob", nargs="?", default="*", help="only the names matching this shell-style pattern, e.g. 'smanet*'"),
-    arg("--n-classes", type=positive_int, default=12, metavar="N", help="outputs of the model whose parameters are counted")])
+    arg("--n-classes", type=positive_int, default=12, metavar="N", help="outputs of the model whose parameters are counted"),
+    arg("--no-params", action="store_true", help="list from the specs alone, building no model (no params column)")])
 def _models_cli(args):
-    rows = model_table(args.glob, args.n_classes)
+    rows = model_table(args.glob, args.n_classes, params=not args.no_params)
     if not rows:
         from faceattn import models
         print(f"faceattn models: no model name matches {args.glob!r}; known models: {', '.join(models.names())}", file=sys.stderr)
