@@ -1064,6 +1064,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'faceattn.report.humanise': ('report.html#humanise', 'faceattn/report.py'),
                                  'faceattn.report.inline_html': ('report.html#inline_html', 'faceattn/report.py'),
                                  'faceattn.report.is_synthetic': ('report.html#is_synthetic', 'faceattn/report.py'),
+                                 'faceattn.report.loaded_weights': ('report.html#loaded_weights', 'faceattn/report.py'),
                                  'faceattn.report.md_table': ('report.html#md_table', 'faceattn/report.py'),
                                  'faceattn.report.paper_name': ('report.html#paper_name', 'faceattn/report.py'),
                                  'faceattn.report.paper_order': ('report.html#paper_order', 'faceattn/report.py'),

@@ -21,9 +21,9 @@ DID_NOT_LEARN = " (did not learn)"
 __all__ = ['DID_NOT_LEARN', 'DATASET_NAMES', 'PAPERS', 'DELTA', 'BADGES', 'Block', 'SYNTHAU_NOTE', 'MAX_AU_COLUMNS',
            'PIPELINE_CHECK_NOTE', 'dataset_name', 'is_synthetic', 'md_table', 'paper_name', 'paper_order', 'table_kind',
            'table_label', 'table_order', 'summarise', 'paper_table', 'protocol_differences', 'run_parameters',
-           'paper_protocol', 'slug', 'inline_html', 'cell_html', 'Heading', 'Contents', 'Paragraph', 'Note', 'Table',
-           'ErrorText', 'humanise', 'Figure', 'render', 'figure_captions', 'render_notebook', 'report', 'html_problems',
-           'chromium', 'browser_check']
+           'loaded_weights', 'paper_protocol', 'slug', 'inline_html', 'cell_html', 'Heading', 'Contents', 'Paragraph',
+           'Note', 'Table', 'ErrorText', 'humanise', 'Figure', 'render', 'figure_captions', 'render_notebook', 'report',
+           'html_problems', 'chromium', 'browser_check']
 
 # %% ../nbs/09b_report.ipynb #c3142213
 DATASET_NAMES = {"synthau": "SynthAU", "bp4d": "BP4D", "disfa": "DISFA", "disfaplus": "DISFA+", "disfa_plus": "DISFA+", "disfa+": "DISFA+",
@@ -224,8 +224,8 @@ def protocol_differences(run: dict, paper: dict) -> tuple[str, str]:
         if a is not None and b is not None and a != b:
             mine.append(f"{a} {unit}")
             theirs.append(f"{b} {unit}")
-    if paper.get("pretrained") and not run.get("pretrained"):
-        mine.append(_pretraining(run.get("pretrained")))
+    if paper.get("pretrained") and str(run.get("pretrained") or "").lower() != str(paper["pretrained"]).lower():
+        mine.append(_pretraining(run.get("weights_file") or run.get("pretrained")))     # the file actually loaded, if any
         theirs.append(_pretraining(paper["pretrained"]))
     return (" · ".join(mine), " · ".join(theirs)) if mine else ("as the paper", "")
 
@@ -236,7 +236,14 @@ def run_parameters(run_dir) -> dict:
         try: d = json.loads((Path(run_dir)/name).read_text())
         except (OSError, ValueError): continue
         if isinstance(d, dict) and isinstance(d.get(key), dict): out.update(d[key])
+        if name == "meta.json" and isinstance(d, dict):          # some notebooks report these at the top level
+            out.update({k: d[k] for k in ("pretrained", "weights_file") if d.get(k) is not None})
     return out
+
+def loaded_weights(run_dir) -> str:
+    "The backbone weights a run loaded (the file name of `meta.json`'s `weights_file`), '' when none or unknown."
+    f = run_parameters(run_dir).get("weights_file") if run_dir is not None and not pd.isna(run_dir) else None
+    return Path(str(f)).name if f else ""
 
 def paper_protocol(profile="paper") -> Callable[[str], dict] | None:
     "notebook name → the parameters the `paper` profile gives it; None when that profile cannot be loaded."
@@ -603,12 +610,14 @@ def _status_blocks(rs: pd.DataFrame, out_dir: Path, pages: dict) -> list[Block]:
                             "dataset used": prs.dataset_used.map(lambda d: "" if d is None or pd.isna(d) else dataset_name(d)).tolist(),
                             "wall time (s)": prs.wall_s.map(lambda v: "" if v is None or pd.isna(v) else f"{v:.1f}").tolist(),
                             "executed": ["executed.ipynb" if e else "" for e in exists],
-                            "html": ["executed.html" if p else "" for p in page], "error": err.tolist()})
+                            "html": ["executed.html" if p else "" for p in page],
+                            "weights": [loaded_weights(d) for d in prs.run_dir], "error": err.tolist()})
         failed = [f"{n} ({s})" for n, s in zip(prs.notebook, prs.status) if s != SHOWN_STATUS]
         links = {"executed": [rel(p) if e else "" for p, e in zip(prs.executed, exists)],
                  "html": [rel(p) if p else "" for p in page],
                  "error": [f"#{slug(f'{n} ({s})')}" if s != SHOWN_STATUS else "" for n, s in zip(prs.notebook, prs.status)]}
         if not any(page): tab, links = tab.drop(columns="html"), {k: v for k, v in links.items() if k != "html"}
+        if not tab.weights.astype(bool).any(): tab = tab.drop(columns="weights")
         if not any(failed): tab, links = tab.drop(columns="error"), {k: v for k, v in links.items() if k != "error"}
         counts = ", ".join(f"{n} {s}" for s, n in prs.status.value_counts().items())
         blocks += [Heading(3, f"Runs · profile {prof}"), Paragraph(f"{len(prs)} notebook run(s): {counts}."), Table(tab, links)]
