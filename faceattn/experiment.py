@@ -177,9 +177,12 @@ def always_positive(data: Data, folds: dict, seeds: Sequence[int] = (0,)) -> pd.
     return pd.DataFrame(rows)
 
 def _input_kind(model: str, data: Data, options: dict) -> str:
-    "The dataset kind a registry model reads: `fer` for expression data, else from its `input_keys`."
+    """The dataset kind a registry model reads: `fer` for expression data, else from its spec (`models.spec`); only
+    when `options` override an option the registry entry fixes (e.g. `temporal`) is the model built to read its inputs."""
     if data.task == "fer": return "fer"
     from faceattn import models
+    spec = models.spec(model)
+    if not set(options) & set(spec.preset): return spec.kind
     keys = models.create(model, n_classes=max(len(data.aus), 2), **options).input_keys
     return "clip" if "clip" in keys else "patch" if "patches" in keys else "frame"
 
