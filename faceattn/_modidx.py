@@ -632,6 +632,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                      'faceattn.experiment.always_positive': ('experiment.html#always_positive', 'faceattn/experiment.py'),
                                      'faceattn.experiment.load_data': ('experiment.html#load_data', 'faceattn/experiment.py'),
                                      'faceattn.experiment.model_options': ('experiment.html#model_options', 'faceattn/experiment.py'),
+                                     'faceattn.experiment.oversampled': ('experiment.html#oversampled', 'faceattn/experiment.py'),
                                      'faceattn.experiment.paper_results': ('experiment.html#paper_results', 'faceattn/experiment.py'),
                                      'faceattn.experiment.run_methods': ('experiment.html#run_methods', 'faceattn/experiment.py'),
                                      'faceattn.experiment.side_by_side': ('experiment.html#side_by_side', 'faceattn/experiment.py'),

@@ -18,8 +18,8 @@ from .core import atomic_save_csv, atomic_write_json, data_root as resolve_root,
 
 # %% auto #0
 __all__ = ['REAL_FOLDERS', 'SYNTHAU_TREES', 'LOADERS', 'CHANCE', 'CEILING', 'RESULT_COLUMNS', 'DID_NOT_LEARN', 'Data',
-           'load_data', 'Method', 'model_options', 'run_methods', 'always_positive', 'paper_results', 'summarise',
-           'side_by_side', 'write_results']
+           'load_data', 'Method', 'model_options', 'run_methods', 'always_positive', 'oversampled', 'paper_results',
+           'summarise', 'side_by_side', 'write_results']
 
 # %% ../nbs/09_experiment.ipynb #a11e6ffd
 REAL_FOLDERS = {"bp4d": "BP4D", "disfa": "DISFA", "disfa_plus": "DISFA+", "bp4d_plus": "BP4D+",
@@ -188,6 +188,18 @@ def _input_kind(model: str, data: Data, options: dict) -> str:
 
 def _slug(s: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in s).strip("_") or "method"
+
+# %% ../nbs/09_experiment.ipynb #ovs00002
+def oversampled(data: Data, fold, p: float) -> Data:
+    "A copy of `data` whose non-test frames (fold `fold`) are selectively oversampled with threshold `p` (`faceattn.data.balance.oversample_indices`)."
+    import dataclasses
+    from faceattn.data.balance import oversample_indices
+    test = data.index.subject.astype(str).isin([str(s) for s in data.folds[fold]]).to_numpy()
+    tr = data.index[~test].reset_index(drop=True)
+    rows = oversample_indices(tr[[f"AU{a}" for a in data.aus]].to_numpy(), p)
+    idx = pd.concat([data.index[test], tr.iloc[rows]], ignore_index=True)
+    idx.attrs = dict(data.index.attrs)
+    return dataclasses.replace(data, index=idx)
 
 # %% ../nbs/09_experiment.ipynb #dc66d0e2
 RESULT_COLUMNS = ["paper", "table", "dataset", "method", "setting", "au", "metric", "value", "seed", "fold"]
