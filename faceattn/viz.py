@@ -75,13 +75,16 @@ def mass_share(maps: Tensor | np.ndarray, masks: Tensor | np.ndarray, eps: float
     return ((maps * masks).sum((-2, -1)) / total.clamp(min=eps)).numpy()
 
 def pointing_game(maps: Tensor | np.ndarray, masks: Tensor | np.ndarray, tolerance: int = 0) -> np.ndarray:
-    "1 where the arg-max of each map `(N,H,W)` is inside its mask dilated by `tolerance` pixels, else 0."
+    """Per map `(N,H,W)`: 1 where its maximum is inside its mask dilated by `tolerance` pixels, else 0. A maximum shared
+    by several pixels (a flat or saturated map) scores the share of them inside the mask: the expected hit of picking
+    one at random, so a uniform map scores the region's area fraction (chance), not whatever corner `argmax` returns."""
     maps = torch.as_tensor(maps, dtype=torch.float32); masks = torch.as_tensor(masks).float()
     if tolerance > 0:
         k = 2 * tolerance + 1
         masks = F.max_pool2d(masks[:, None], k, stride=1, padding=tolerance)[:, 0]
-    flat = maps.flatten(1).argmax(1)
-    return masks.flatten(1).gather(1, flat[:, None])[:, 0].numpy().astype(np.int64)
+    flat = maps.flatten(1)
+    top = (flat == flat.max(1, keepdim=True).values).float()
+    return ((top * masks.flatten(1)).sum(1) / top.sum(1)).numpy()
 
 # %% ../nbs/09a_viz.ipynb #edd41397
 def attention_quality(maps: Tensor | np.ndarray, masks: Tensor | np.ndarray, active: Tensor | np.ndarray,
