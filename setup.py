@@ -27,6 +27,7 @@ lic = licenses[cfg["license"]]
 min_python = cfg["min_python"]
 requirements = cfg.get("requirements", "").split()
 repro_requirements = cfg.get("repro_requirements", "").split()
+onnx_requirements = cfg.get("onnx_requirements", "").split()                        # [onnx]: faceattn export --format onnx
 dev_requirements = repro_requirements + cfg.get("dev_requirements", "").split()   # [dev] includes [repro]
 console_scripts = cfg.get("console_scripts", "").split()
 here = Path(__file__).resolve().parent
@@ -84,7 +85,7 @@ setuptools.setup(
     include_package_data=True,
     python_requires=">=" + min_python,
     install_requires=requirements,
-    extras_require={"repro": repro_requirements, "dev": dev_requirements},
+    extras_require={"repro": repro_requirements, "onnx": onnx_requirements, "dev": dev_requirements},
     cmdclass={"build_py": BuildPyWithResources},
     zip_safe=False,
     entry_points={

@@ -13,12 +13,12 @@ from PIL import Image
 
 from .data import synthau as sa
 from .data.index import read_row
-from .experiment import Data, always_positive
+from .experiment import Data
 from .metrics import f1_from_counts
 
 # %% auto #0
-__all__ = ['frame_array', 'index_masks', 'region_prior', 'upsample_cells', 'subject_standardise', 'best_f1_threshold',
-           'region_ceiling', 'with_labels', 'truth_labels', 'localisation']
+__all__ = ['CEILINGS', 'frame_array', 'index_masks', 'region_prior', 'upsample_cells', 'subject_standardise', 'best_f1_threshold',
+           'region_ceiling', 'with_labels', 'truth_labels', 'RegionCNN', 'region_cnn_ceiling', 'localisation']
 
 # %% ../nbs/09d_bars.ipynb #848dd287
 def frame_array(df: pd.DataFrame, size: int = 64) -> np.ndarray:
@@ -150,6 +150,94 @@ def truth_labels(data: Data, min_intensity: int = 1) -> pd.DataFrame:
     m = data.index[keys].astype({"subject": str, "session": str}).merge(t.astype({"subject": str, "session": str}), on=keys, how="left")
     if m[f"AU{data.aus[0]}_int"].isna().any(): raise ValueError(f"{data.root.parent}/synthau.json: frames of the index missing from the truth")
     return pd.DataFrame({f"AU{a}": (m[f"AU{a}_int"] >= min_intensity).astype(np.int8).to_numpy() for a in data.aus})
+
+# %% ../nbs/09d_bars.ipynb #cnnc0002
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+class RegionCNN(nn.Module):
+    "A small CNN told where each AU is: trunk features averaged over each AU's region prior `(A, m, m)`, one read-out per AU."
+    def __init__(self, prior: np.ndarray, channels: int = 32, per_au: int = 8):
+        super().__init__()
+        n_aus = len(prior)
+        def block(i, o): return [nn.Conv2d(i, o, 3, padding=1), nn.BatchNorm2d(o), nn.ReLU()]
+        self.trunk = nn.Sequential(*block(3, channels), nn.MaxPool2d(2), *block(channels, channels), nn.MaxPool2d(2),
+                                   *block(channels, channels), *block(channels, n_aus * per_au))
+        self.register_buffer("prior", torch.as_tensor(np.asarray(prior), dtype=torch.float32))
+        self.n_aus, self.per_au = n_aus, per_au
+        self.read_out = nn.Conv1d(n_aus * per_au, n_aus, 1, groups=n_aus)
+
+    def weights(self, size: tuple[int, int]) -> torch.Tensor:
+        "The region priors area-resized to the feature grid, each summing to 1 (an empty prior: all zeros)."
+        w = F.adaptive_avg_pool2d(self.prior[None], size)[0]
+        return w / w.flatten(1).sum(1).clamp(min=1e-12)[:, None, None]
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        f = self.trunk(x)                                                     # (B, A·per_au, h, w)
+        f = f.unflatten(1, (self.n_aus, self.per_au))                         # (B, A, per_au, h, w)
+        pooled = (f * self.weights(f.shape[-2:])[None, :, None]).sum((-2, -1))  # each AU sees its region only
+        return self.read_out(pooled.flatten(1)[..., None])[..., 0]            # (B, A) logits
+
+# %% ../nbs/09d_bars.ipynb #cnnc0004
+def _fit_region_cnn(x: torch.Tensor, y: np.ndarray, prior: np.ndarray, epochs: int, channels: int, lr: float,
+                    batch_size: int, seed: int) -> RegionCNN:
+    "Train `RegionCNN` on frames `x` (N,3,S,S) and labels `y` (N,A) in {-1 not coded, 0, 1}."
+    torch.manual_seed(seed)
+    net = RegionCNN(prior, channels)
+    yt = torch.as_tensor(y, dtype=torch.float32)
+    pos, neg = (yt == 1).sum(0), (yt == 0).sum(0)
+    pos_weight = neg / pos.clamp(min=1)
+    steps = epochs * ((len(x) + batch_size - 1) // batch_size)
+    opt = torch.optim.Adam(net.parameters(), lr)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, lr, total_steps=steps)
+    g = torch.Generator().manual_seed(seed)
+    net.train()
+    for _ in range(epochs):
+        order = torch.randperm(len(x), generator=g)
+        for b in range(0, len(x), batch_size):
+            j = order[b:b + batch_size]
+            yb, coded = yt[j].clamp(min=0), (yt[j] >= 0).float()
+            loss = F.binary_cross_entropy_with_logits(net(x[j]), yb, pos_weight=pos_weight, reduction="none")
+            loss = (loss * coded).sum() / coded.sum().clamp(min=1)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+    return net.eval()
+
+def region_cnn_ceiling(data: Data, folds: dict, seeds: Sequence[int] = (0,), image_size: int = 48, epochs: int = 8,
+                       channels: int = 32, lr: float = 3e-3, batch_size: int = 64, share: float = .5,
+                       frames: np.ndarray | None = None) -> pd.DataFrame:
+    """Per fold and AU, F1 at p = .5 of a `RegionCNN` trained on the training fold, each AU reading only its region prior
+    (the training fold's `region_prior`); rows like `region_ceiling` (method `CEILING`, model `region_cnn`). Trained once
+    per fold with the first seed, its rows copied for every seed (as `region_ceiling`'s). SynthAU only.
+    `frames`: the decoded `frame_array(data.index, image_size)`, when the caller has it already."""
+    t0 = time.perf_counter()
+    df = data.index.reset_index(drop=True)
+    x = frame_array(df, image_size) if frames is None else frames
+    x = torch.from_numpy(np.ascontiguousarray(x.transpose(0, 3, 1, 2))) * 2 - 1
+    mask_aus, masks = index_masks(data)
+    y = df[[f"AU{a}" for a in data.aus]].to_numpy()
+    subjects = df.subject.astype(str).to_numpy()
+    rows = []
+    for k, test_subjects in folds.items():
+        test = np.isin(subjects, [str(s) for s in test_subjects]); train = ~test
+        prior = np.stack([region_prior(masks[train, mask_aus.index(a)], share) for a in data.aus])
+        net = _fit_region_cnn(x[train], y[train], prior, epochs, channels, lr, batch_size, int(seeds[0]))
+        with torch.no_grad(): pred = torch.cat([net(b) for b in x[test].split(256)]).numpy() > 0
+        f1 = {}
+        for j, a in enumerate(data.aus):
+            coded = y[test, j] >= 0
+            f1[f"AU{a}"] = _f1(pred[coded, j], y[test, j][coded] > 0)
+        f1["mean"] = float(np.mean(list(f1.values())))
+        rows += [dict(method=CEILING, model="region_cnn", fold=k, seed=seed, au=au, metric="f1", value=v, seconds=0.)
+                 for seed in seeds for au, v in f1.items()]
+    out = pd.DataFrame(rows)
+    out["seconds"] = time.perf_counter() - t0
+    return out
+
+CEILINGS = {"probe": region_ceiling, "cnn": region_cnn_ceiling}   # `run_methods(ceiling=...)`'s names
 
 # %% ../nbs/09d_bars.ipynb #7ffaca58
 def localisation(aus: Sequence[int] = tuple(sa.AUS), levels: Sequence[int] = (1, 2, 3, 5), size: int = 64,

@@ -4,9 +4,9 @@
 
 # %% ../nbs/08_bench.ipynb #2e2b163f
 from __future__ import annotations
-import math, os, statistics, sys, time
+import os, sys, time
 from pathlib import Path
-from dataclasses import dataclass, asdict
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np

@@ -4,7 +4,7 @@
 
 # %% ../nbs/09c_cli.ipynb #0c85ae89
 from __future__ import annotations
-import argparse, fnmatch, importlib, importlib.util, math, os, sys
+import argparse, importlib, importlib.util, math, os, sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -161,7 +161,7 @@ def _report_warnings(name: str, caught) -> None:
     arg("source", help="an image, a folder of images (read in natural order) or a video"),
     arg("--landmarks", metavar="CSV", help="OpenFace 2 CSV of SOURCE, used by models trained on aligned faces (default: none; whole frames are resized)"),
     arg("--out", metavar="FILE", help="a new .csv or .parquet file (default: CSV on standard output)"),
-    arg("--overlays", metavar="DIR", help="a new or empty folder for one PNG per frame with the first attention map (default: no overlays)"),
+    arg("--overlays", metavar="DIR|FILE.mp4", help="a new or empty folder for one PNG per frame with the first attention map, or a new .mp4 file for one video of them (default: no overlays)"),
     arg("--batch-size", type=positive_int, default=32, metavar="N", help="frames per forward pass"),
     arg("--device", help="cpu, cuda, cuda:1 (default: $FACEATTN_DEVICE, else CUDA when present)")])
 def _predict_cli(args):
@@ -169,7 +169,8 @@ def _predict_cli(args):
     out = None if args.out is None else _new_file(args.out, "--out")
     if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
         raise CLIError(f"--out {args.out}: expected a .csv or .parquet file name")
-    if args.overlays is not None:
+    if args.overlays is not None and Path(args.overlays).suffix.lower() == ".mp4": _new_file(args.overlays, "--overlays")
+    elif args.overlays is not None:
         ov = _writable_folder(args.overlays, "--overlays")
         if ov.is_dir() and any(ov.iterdir()): raise CLIError(f"--overlays {args.overlays}: not empty; overlays go into a new or empty folder")
     from faceattn.predict import predict, write_predictions
@@ -179,7 +180,7 @@ def _predict_cli(args):
             df = predict(args.checkpoint, args.source, landmarks=args.landmarks, batch_size=args.batch_size,
                          device=args.device, overlays=args.overlays)
             if out is not None: write_predictions(df, out)
-        except (ImportError, NotImplementedError) as e: raise CLIError(str(e)) from None
+        except (ImportError, NotImplementedError, ValueError) as e: raise CLIError(str(e)) from None
     _report_warnings("predict", caught)
     for why, n in df.attrs.get("removed", {}).items(): print(f"faceattn predict: left out {n} frame(s): {why}", file=sys.stderr)
     if out is None: sys.stdout.write(df.to_csv(index=False))
@@ -188,7 +189,7 @@ def _predict_cli(args):
 @subcommand("export", help="export a saved model with torch.export (.pt2) or to ONNX", args=[
     arg("checkpoint", help="a model checkpoint written by faceattn.predict.save_model"),
     arg("--out", required=True, metavar="FILE", help="the exported file (a new file)"),
-    arg("--format", choices=["pt2", "onnx"], default="pt2", help="pt2: torch.export.save (default); onnx: needs onnx, onnxscript")])
+    arg("--format", choices=["pt2", "onnx"], default="pt2", help="pt2: torch.export.save (default); onnx: the logits as an ONNX model (needs the onnx extra: pip install \"faceattn[onnx]\")")])
 def _export_cli(args):
     out = _new_file(args.out, "--out")
     from faceattn.predict import export_model

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #808e5873
 from __future__ import annotations
-import contextlib, json, os, random, stat, sys, tempfile
+import contextlib, json, os, random, stat, tempfile
 from pathlib import Path
 from typing import Any, Iterator
 

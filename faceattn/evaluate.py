@@ -4,7 +4,7 @@
 
 # %% ../nbs/07c_evaluate.ipynb #80f22902
 from __future__ import annotations
-import dataclasses, importlib.util, json, re, sys, warnings
+import dataclasses, importlib.util, json, re, sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence

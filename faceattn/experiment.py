@@ -4,29 +4,31 @@
 
 # %% ../nbs/09_experiment.ipynb #8a6b1b5d
 from __future__ import annotations
-import json, os, time, warnings, weakref
-from dataclasses import dataclass, field, asdict
+import time, warnings, weakref
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 
-from . import manifests
+from . import catalog, manifests
 from . import results as fa_results   # the one aggregation, bars and claims (notebook 07e)
-from .core import atomic_save_csv, atomic_write_json, data_root as resolve_root, faceattn_home
+from .core import atomic_save_csv, atomic_write_json
 
 # %% auto #0
-__all__ = ['REAL_FOLDERS', 'SYNTHAU_TREES', 'LOADERS', 'CHANCE', 'CEILING', 'RESULT_COLUMNS', 'DID_NOT_LEARN', 'Data',
-           'load_data', 'Method', 'model_options', 'run_methods', 'always_positive', 'oversampled', 'paper_results',
-           'summarise', 'side_by_side', 'write_results']
+__all__ = ['REAL_FOLDERS', 'SYNTHAU_TREES', 'CHANCE', 'CEILING', 'RESULT_COLUMNS', 'DID_NOT_LEARN', 'Data', 'load_data', 'Method',
+           'model_options', 'run_methods', 'always_positive', 'paper_results', 'summarise', 'side_by_side',
+           'write_results']
 
 # %% ../nbs/09_experiment.ipynb #a11e6ffd
-REAL_FOLDERS = {"bp4d": "BP4D", "disfa": "DISFA", "disfa_plus": "DISFA+", "bp4d_plus": "BP4D+",
-                "ckplus": "CK+", "mmi": "MMI", "bu3dfe": "BU-3DFE"}
-SYNTHAU_TREES = {"synthau_bp4d": ("bp4d", "BP4D"), "synthau_disfa": ("disfa", "DISFA"), "synthau_ckplus": ("ckplus", "CK+")}
-LOADERS = {"bp4d": "bp4d", "disfa": "disfa", "disfa_plus": "disfaplus", "bp4d_plus": "bp4dplus",
-           "ckplus": "ckplus", "mmi": "mmi", "bu3dfe": "bu3dfe"}
+def _real_entries() -> dict:
+    return {n: e for n, e in catalog.entries().items() if e.loader and not e.synthetic}
+
+# derived views of the catalog, kept because notebooks use them (09g_smoke, repro/attention_quality)
+REAL_FOLDERS = {n: e.folder for n, e in _real_entries().items()}   # real dataset -> its folder under a data root
+SYNTHAU_TREES = {n: (e.synthau_of, e.folder) for n, e in catalog.entries().items()   # the trees `synthau.generate` writes,
+                 if e.synthau_of and e.generator == "faceattn.data.synthau.generate"}  # which those notebooks call themselves
 
 @dataclass
 class Data:
@@ -42,46 +44,32 @@ class Data:
     @property
     def task(self) -> str: return "au" if self.aus else "fer"
 
-def _loader(kind: str):
-    import importlib
-    return importlib.import_module(f"faceattn.data.{LOADERS[kind]}")
-
-def _dataset_folder(root: Path, kind: str) -> Path:
-    sub = root / REAL_FOLDERS[kind]
-    return sub if sub.is_dir() else root
+def _fold_split(entry, present: list, n_folds: int | None) -> dict:
+    "The entry's folds of the subjects present; a round-robin protocol with more folds than subjects (and no `n_folds`) gets one fold per subject."
+    k = entry.folds.get("n_folds")
+    if entry.folds.get("kind") == "round_robin" and n_folds is None and k and 2 <= len(present) < int(k):
+        warnings.warn(f"{entry.name}: {len(present)} subjects cannot fill the protocol's folds; using {len(present)} folds")
+        n_folds = len(present)
+    return entry.fold_split(present, n_folds)
 
 def load_data(dataset: str = "synthau_bp4d", data_root=None, synthau: dict | None = None,
               loader_options: dict | None = None, subjects: Sequence[str] | None = None, n_folds: int | None = None) -> Data:
-    """Index `dataset` with its real-format loader and attach the manifest's folds.
-    `synthau` holds `faceattn.data.synthau.generate` arguments (SynthAU only); `subjects` keeps a subset;
-    `n_folds` overrides a round-robin protocol's fold count (one with fewer subjects than folds gets one fold per subject)."""
-    loader_options = dict(loader_options or {})
-    if dataset in SYNTHAU_TREES:
-        from faceattn.data import synthau as sa
-        kind, folder = SYNTHAU_TREES[dataset]
-        root = Path(sa.generate(**(synthau or {}))) / folder
-        label, synthetic = f"SynthAU ({REAL_FOLDERS[kind]} layout)", True
-    elif dataset in REAL_FOLDERS:
-        kind = dataset
-        root = _dataset_folder(resolve_root(data_root), kind)
-        label, synthetic = REAL_FOLDERS[kind], False
-    else:
-        raise KeyError(f"unknown dataset {dataset!r}; known: {', '.join(list(SYNTHAU_TREES) + list(REAL_FOLDERS))}")
-    if kind in ("bp4d", "disfa", "disfa_plus", "bp4d_plus") and "aus" not in loader_options:
-        loader_options["aus"] = manifests.aus(dataset, **({"evaluated": True} if kind == "disfa_plus" else {}))
-    index = _loader(kind).index(root, **loader_options)
+    """Index `dataset` (any name `faceattn.catalog.resolve` knows: `bp4d`, `BP4D`, `synthau_bp4d_plus`, ...) with its
+    real-format loader and attach its folds. `synthau` holds SynthAU generator arguments (SynthAU trees only; each
+    generator gets the ones it takes); `subjects` keeps a subset; `n_folds` overrides a round-robin protocol's fold
+    count (one with fewer subjects than folds gets one fold per subject)."""
+    entry = catalog.resolve(dataset)
+    root = catalog.tree_root(entry, data_root, synthau)
+    index = entry.loader_function()(root, **{**entry.loader_options(), **(loader_options or {})})
     if subjects is not None:
         index = index[index.subject.isin(list(subjects))].reset_index(drop=True)
     present = sorted(index.subject.astype(str).unique())
-    try: folds = manifests.folds(dataset, subjects=present, n_folds=n_folds)
-    except ValueError as e:                           # e.g. a small FER copy: 10-fold protocol, 6 subjects
-        if "cannot fill" not in str(e) or n_folds is not None or len(present) < 2: raise
-        warnings.warn(f"{dataset}: {len(present)} subjects cannot fill the protocol's folds; using {len(present)} folds")
-        folds = manifests.folds(dataset, subjects=present, n_folds=len(present))
+    folds = _fold_split(entry, present, n_folds)
     folds = {k: [s for s in v if s in set(present)] for k, v in folds.items()}
     folds = {k: v for k, v in folds.items() if v}
     aus = [int(c[2:]) for c in index.columns if c.startswith("AU") and c[2:].isdigit()]
-    return Data(dataset, label, index, folds, root, synthetic, aus)
+    return Data(entry.name, entry.label, index, folds, root, entry.synthetic, aus)
+
 
 # %% ../nbs/09_experiment.ipynb #b02dc43b
 @dataclass
@@ -117,15 +105,18 @@ def _run_counter(bar) -> Callable[[dict], None]:
 def run_methods(data: Data, methods: dict[str, Method], *, folds: Sequence[int] | None = None, seeds: Sequence[int] = (0,),
                 epochs: int | None = None, batch_size: int | None = None, lr: float | None = None, image_size: int | None = None,
                 device=None, out_dir=None, clip_length: int = 16, progress: bool = True, chance: bool = False,
-                ceiling: bool = False, **fit_kwargs) -> pd.DataFrame:
+                ceiling: bool | str = False, **fit_kwargs) -> pd.DataFrame:
     """Cross-validate every method on `data` (same folds and seeds); tidy rows `method, model, fold, seed, au, metric, value`.
     `chance=True` adds the `always_positive` reference (method `CHANCE`) computed on the same test frames;
-    `ceiling=True` adds, on SynthAU, `faceattn.bars.region_ceiling` (method `CEILING`: a probe told where each AU is).
+    `ceiling` adds, on SynthAU, a model told where each AU is (method `CEILING`): `True` or `"probe"`,
+    `faceattn.bars.region_ceiling` (a logistic probe on each AU's region); `"cnn"`, `faceattn.bars.region_cnn_ceiling`.
     `progress`: one bar over the (method, fold, seed) runs, which stays when done; `fit`'s own epoch bars and lines are off."""
     from faceattn.evaluate import cross_validate
     from faceattn.data.datasets import make_dataset
     chosen = {k: v for k, v in data.folds.items() if folds is None or k in set(folds)}
     if not chosen: raise ValueError(f"none of folds {folds} exists; {data.name} has folds {sorted(data.folds)}")
+    if ceiling not in (True, False, None, "probe", "cnn"):                  # checked before any training
+        raise ValueError(f"ceiling must be True, False, 'probe' or 'cnn', got {ceiling!r}")
     from faceattn.train import progress_bar
     frames = []
     per_method = len(chosen) * len(seeds)
@@ -152,8 +143,8 @@ def run_methods(data: Data, methods: dict[str, Method], *, folds: Sequence[int] 
     bar.close()
     if chance and data.task != "fer": frames.append(always_positive(data, chosen, seeds))
     if ceiling and data.task != "fer" and data.synthetic:
-        from faceattn.bars import region_ceiling
-        frames.append(region_ceiling(data, chosen, seeds))
+        from faceattn.bars import CEILINGS
+        frames.append(CEILINGS["probe" if ceiling is True else ceiling](data, chosen, seeds))
     return pd.concat(frames, ignore_index=True)
 
 CHANCE = fa_results.CHANCE   # "Always positive (chance)"; defined once, in faceattn.results
@@ -188,18 +179,6 @@ def _input_kind(model: str, data: Data, options: dict) -> str:
 
 def _slug(s: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in s).strip("_") or "method"
-
-# %% ../nbs/09_experiment.ipynb #ovs00002
-def oversampled(data: Data, fold, p: float) -> Data:
-    "A copy of `data` whose non-test frames (fold `fold`) are selectively oversampled with threshold `p` (`faceattn.data.balance.oversample_indices`)."
-    import dataclasses
-    from faceattn.data.balance import oversample_indices
-    test = data.index.subject.astype(str).isin([str(s) for s in data.folds[fold]]).to_numpy()
-    tr = data.index[~test].reset_index(drop=True)
-    rows = oversample_indices(tr[[f"AU{a}" for a in data.aus]].to_numpy(), p)
-    idx = pd.concat([data.index[test], tr.iloc[rows]], ignore_index=True)
-    idx.attrs = dict(data.index.attrs)
-    return dataclasses.replace(data, index=idx)
 
 # %% ../nbs/09_experiment.ipynb #dc66d0e2
 RESULT_COLUMNS = ["paper", "table", "dataset", "method", "setting", "au", "metric", "value", "seed", "fold"]

@@ -5,16 +5,19 @@ parameter names, face-crop keywords, oversampled folds, a per-item memo, region 
 
 # %% ../nbs/09h_kit.ipynb #ab0f8f33
 from __future__ import annotations
-from typing import Callable, Sequence
+from typing import Sequence
+
+import dataclasses
 
 import numpy as np
 import pandas as pd
 import torch
 
-from .experiment import Data, oversampled, run_methods
+from .data.balance import oversample_indices
+from .experiment import Data, run_methods
 
 # %% auto #0
-__all__ = ['dataset_names', 'kind_of', 'face_crop_options', 'crop_masks', 'cross_validate_folds', 'MemoDataset']
+__all__ = ['dataset_names', 'kind_of', 'face_crop_options', 'crop_masks', 'oversampled', 'cross_validate_folds', 'MemoDataset']
 
 # %% ../nbs/09h_kit.ipynb #501d45fa
 def dataset_names(dataset: str | None, paper: Sequence[str], synthau: Sequence[str] | None = None) -> list[str]:
@@ -59,6 +62,16 @@ def crop_masks(masks: np.ndarray, box) -> np.ndarray:
     from faceattn.data.align import crop_box
     if box is None: return np.asarray(masks, bool)
     return np.moveaxis(crop_box(np.moveaxis(np.asarray(masks, np.uint8), 0, -1), box, fill=0), -1, 0).astype(bool)
+
+# %% ../nbs/09h_kit.ipynb #kitovs01
+def oversampled(data: Data, fold, p: float) -> Data:
+    "A copy of `data` whose non-test frames (fold `fold`) are selectively oversampled with threshold `p` (`faceattn.data.balance.oversample_indices`)."
+    test = data.index.subject.astype(str).isin([str(s) for s in data.folds[fold]]).to_numpy()
+    tr = data.index[~test].reset_index(drop=True)
+    rows = oversample_indices(tr[[f"AU{a}" for a in data.aus]].to_numpy(), p)
+    idx = pd.concat([data.index[test], tr.iloc[rows]], ignore_index=True)
+    idx.attrs = dict(data.index.attrs)
+    return dataclasses.replace(data, index=idx)
 
 # %% ../nbs/09h_kit.ipynb #1177a820
 def cross_validate_folds(data: Data, methods: dict, folds: Sequence | None = None, oversample_p: float | None = None,

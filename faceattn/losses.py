@@ -4,7 +4,6 @@
 
 # %% ../nbs/05_losses.ipynb #b09b13a0
 from __future__ import annotations
-import torch
 import torch.nn.functional as F
 from torch import Tensor
 

@@ -13,11 +13,11 @@ import yaml
 from .core import DataFormatError, resource_dir
 
 # %% auto #0
-__all__ = ['MANIFESTS_ENV', 'REPORTED_COLUMNS', 'PAPERS', 'KNOWN_INCONSISTENCIES', 'manifests_dir', 'natural_key',
-           'sort_subjects', 'expand_range', 'names', 'manifest', 'aus', 'classes', 'subjects', 'folds',
-           'train_test_subjects', 'megraphau_fold_to_part', 'part_to_megraphau_fold', 'jaanet_combine',
-           'jaanet_test_part', 'check_folds', 'fold_table', 'reported', 'reported_table', 'average_check',
-           'known_inconsistencies', 'reported_tables']
+__all__ = ['MANIFESTS_ENV', 'SYNTHAU', 'TREE_KEYS', 'REPORTED_COLUMNS', 'PAPERS', 'KNOWN_INCONSISTENCIES', 'manifests_dir',
+           'natural_key', 'sort_subjects', 'expand_range', 'names', 'synthau_tree', 'manifest', 'aus', 'classes',
+           'subjects', 'folds', 'folds_of', 'train_test_subjects', 'megraphau_fold_to_part', 'part_to_megraphau_fold',
+           'jaanet_combine', 'jaanet_test_part', 'check_folds', 'fold_table', 'reported', 'reported_table',
+           'average_check', 'known_inconsistencies', 'reported_tables']
 
 # %% ../nbs/01_manifests.ipynb #06921b21
 MANIFESTS_ENV = "FACEATTN_MANIFESTS"
@@ -68,19 +68,45 @@ def _read(stem: str, root=None) -> dict:
     p = manifests_dir(root)/f"{stem}.yaml"
     return _load_yaml(str(p), p.stat().st_mtime)
 
+SYNTHAU = "synthau"   # the generated dataset: its trees are derived from the other manifests (`synthau_tree`)
+
+def _tree_datasets(stems: list[str], root=None) -> list[str]:
+    "The datasets SynthAU writes a tree for: those whose manifest has a `synthau:` block (and only if synthau.yaml exists)."
+    if SYNTHAU not in stems: return []
+    return [s for s in stems if s != SYNTHAU and _read(s, root).get("synthau")]
+
 def names(root=None) -> list[str]:
-    "Every dataset name `manifest()` accepts: one per YAML file, plus `<name>_<variant>` for each variant."
+    "Every dataset name `manifest()` accepts: one per YAML file, `<name>_<variant>` for each variant, `synthau_<dataset>` for each tree."
+    stems = [p.stem for p in sorted(manifests_dir(root).glob("*.yaml"))]
     out = []
-    for p in sorted(manifests_dir(root).glob("*.yaml")):
-        out.append(p.stem)
-        out += [f"{p.stem}_{v}" for v in (_read(p.stem, root).get("variants") or {})]
+    for s in stems:
+        out.append(s)
+        out += [f"{s}_{v}" for v in (_read(s, root).get("variants") or {})]
+        if s == SYNTHAU: out += [f"{SYNTHAU}_{d}" for d in _tree_datasets(stems, root)]
     return out
 
+TREE_KEYS = ("task", "aus", "evaluated_aus", "classes", "labels", "layout", "layout_case", "folder", "loader", "loader_aus", "synthau")
+
+def synthau_tree(dataset: str, root=None) -> dict:
+    "The manifest of SynthAU's tree in `dataset`'s layout (`synthau_<dataset>`), derived from synthau.yaml and the dataset's manifest."
+    base, real = _read(SYNTHAU, root), _read(dataset, root)
+    if not real.get("synthau"):
+        raise ValueError(f"{dataset}: its manifest has no `synthau:` block (generator, format), so SynthAU writes no tree in its layout")
+    m = copy.deepcopy({k: v for k, v in base.items() if k != "variants"})
+    m.update(copy.deepcopy({k: real.get(k) for k in TREE_KEYS}))
+    label = real.get("label") or dataset
+    m.update(name=f"{SYNTHAU}_{dataset}", variant_of=SYNTHAU, synthau_of=dataset, title=f"SynthAU, {label}-style tree",
+             label=f"SynthAU ({label} layout)", subjects=None, synthetic=True)
+    m["folds"] = dict(base["folds"], n_folds=int(real["folds"]["n_folds"]))
+    return m
+
 def manifest(name: str, root=None) -> dict:
-    "The manifest of dataset `name` as a fresh dict (variants merged, subject ranges expanded)."
+    "The manifest of dataset `name` as a fresh dict (variants merged, SynthAU trees derived, subject ranges expanded)."
     key = str(name).replace("/", "_")
     known = names(root)
     if key not in known: raise ValueError(f"unknown dataset {name!r}; known: {', '.join(known)}")
+    tree = key[len(SYNTHAU) + 1:] if key.startswith(SYNTHAU + "_") else None
+    if tree and (manifests_dir(root)/f"{tree}.yaml").is_file() and _read(tree, root).get("synthau"): return synthau_tree(tree, root)
     stem = key if (manifests_dir(root)/f"{key}.yaml").is_file() else key.rsplit("_", 1)[0]
     m = copy.deepcopy(_read(stem, root))
     variants = m.pop("variants", None) or {}
@@ -112,6 +138,10 @@ def subjects(name: str, root=None) -> list[str] | None:
 def folds(name: str, subjects: list | None = None, n_folds: int | None = None, root=None) -> dict[int, list[str]]:
     "Subject-exclusive folds `{1: [subjects], 2: [...], ...}` of dataset `name` (fold k = the test subjects of fold k)."
     m = manifest(name, root)
+    return folds_of(m, subjects, n_folds, source=manifests_dir(root)/f"{m.get('variant_of', m['name'])}.yaml")
+
+def folds_of(m: dict, subjects: list | None = None, n_folds: int | None = None, source=None) -> dict[int, list[str]]:
+    "The folds of manifest dict `m` (as `manifest()` returns it); `source` names its file in errors."
     f, known = m["folds"], m.get("subjects")
     given = None if subjects is None else sort_subjects(subjects)
     if given is not None and known is not None:
@@ -130,7 +160,7 @@ def folds(name: str, subjects: list | None = None, n_folds: int | None = None, r
         k = int(n_folds or f["n_folds"])
         if len(subs) < k: raise ValueError(f"{m['name']}: {len(subs)} subjects cannot fill {k} subject-exclusive folds; pass n_folds=...")
         return {i + 1: subs[i::k] for i in range(k)}
-    raise DataFormatError(manifests_dir(root)/f"{m.get('variant_of', m['name'])}.yaml", "folds.kind: fixed or round_robin", got=f["kind"])
+    raise DataFormatError(source or f"{m['name']}.yaml", "folds.kind: fixed or round_robin", got=f["kind"])
 
 def train_test_subjects(name: str, test_fold: int, subjects: list | None = None, n_folds: int | None = None, root=None):
     "`(train, test)` subject lists when fold `test_fold` is held out (BP4D/DISFA: the JAA-Net part tested)."

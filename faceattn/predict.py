@@ -5,7 +5,7 @@ folders and videos, attention overlays, and `torch.export` of the model."""
 
 # %% ../nbs/10_predict.ipynb #7ecd7426
 from __future__ import annotations
-import dataclasses, importlib.util, json, os, re, warnings
+import dataclasses, importlib.util, json, os, re, sys, warnings
 from pathlib import Path
 from typing import Sequence
 
@@ -18,9 +18,10 @@ from .core import DataFormatError, atomic_torch_save, atomic_write, atomic_save_
 from . import models as _models
 
 # %% auto #0
-__all__ = ['CHECKPOINT_FORMAT', 'CHECKPOINT_VERSION', 'IMAGE_EXTENSIONS', 'describe_model', 'save_model', 'load_model',
-           'natural_key', 'source_frames', 'read_openface', 'first_spatial_attention', 'predict', 'write_predictions',
-           'export_program', 'export_model', 'load_exported']
+__all__ = ['CHECKPOINT_FORMAT', 'CHECKPOINT_VERSION', 'IMAGE_EXTENSIONS', 'MP4_CODEC', 'input_kind', 'describe_model',
+           'save_model', 'load_model', 'natural_key', 'source_frames', 'read_openface', 'clip_windows',
+           'first_spatial_attention', 'overlay_images', 'Mp4Writer', 'predict', 'write_predictions', 'export_program',
+           'export_model', 'load_exported', 'float32_tolerance']
 
 # %% ../nbs/10_predict.ipynb #087b023e
 CHECKPOINT_FORMAT, CHECKPOINT_VERSION = "faceattn-model", 1
@@ -39,19 +40,45 @@ def _plain(x, where: str):
     raise TypeError(f"{where}: {type(x).__name__} cannot be stored in a model checkpoint (plain data only: "
                     "strings, numbers, lists, dicts)")
 
+def input_kind(model: nn.Module) -> str:
+    "What the model reads, in `make_dataset`'s words: `clip` (T frames), `patch` (PAttNet's nine patches) or `frame`."
+    keys = getattr(model, "input_keys", ("image",))
+    return "clip" if "clip" in keys else "patch" if "patches" in keys else "frame"
+
 def _default_preset(model: nn.Module) -> str:
     "The preset `make_dataset` uses by default for this model's input kind."
     from faceattn.data.datasets import DEFAULT_AUGMENT
-    keys = getattr(model, "input_keys", ("image",))
-    kind = "clip" if "clip" in keys else "patch" if "patches" in keys else "fer" if model.task == "fer" else "frame"
-    return DEFAULT_AUGMENT[kind]
+    kind = input_kind(model)
+    return DEFAULT_AUGMENT["fer" if kind == "frame" and model.task == "fer" else kind]
+
+def _kind_input(model: nn.Module, image_size, size, T, boxes, patch_size) -> dict:
+    """The input settings that depend on the model's input kind: a clip model's clip length `T` (`make_dataset(T=...)`,
+    default the model's `clip_len`); a patch model's `boxes` (`"landmarks"`, `make_dataset`'s default, or the fixed
+    `"pattnet"` boxes), `patch_size` and aligned-face `size` (default 200 px), and its `image_size` left `None` when the
+    preset's own (the face is resized, if at all, before the patches are cut; the model's `image_size` is the patch side)."""
+    from faceattn.data.align import JAANET_SIZE, PATCH_GEOMETRIES
+    kind = input_kind(model)
+    if T is not None and kind != "clip": raise ValueError(f"T= is the clip length of a clip model; {model.registry_name!r} reads {kind}s")
+    if (boxes, patch_size) != (None, None) and kind != "patch":
+        raise ValueError(f"boxes= and patch_size= describe a patch model; {model.registry_name!r} reads {kind}s")
+    if kind == "clip":
+        return {"image_size": int(image_size or model.image_size), "size": None if size is None else int(size),
+                "T": int(T or getattr(model, "clip_len", 16))}
+    if kind == "patch":
+        boxes = boxes or "landmarks"
+        if boxes not in PATCH_GEOMETRIES: raise ValueError(f"boxes must be one of {PATCH_GEOMETRIES}, got {boxes!r}")
+        return {"image_size": None if image_size is None else int(image_size), "size": int(size or JAANET_SIZE),
+                "boxes": boxes, "patch_size": int(patch_size or getattr(model, "patch_size", model.image_size))}
+    return {"image_size": int(image_size or model.image_size), "size": None if size is None else int(size)}
 
 def describe_model(model: nn.Module, *, aus: Sequence[int] | None = None, classes: Sequence[str] | None = None,
                    preset: str | None = None, image_size: int | None = None, normalize="preset", align=None,
-                   size: int | None = None, training: dict | None = None) -> dict:
+                   size: int | None = None, training: dict | None = None, T: int | None = None, boxes: str | None = None,
+                   patch_size: int | None = None) -> dict:
     """The checkpoint's description of `model` (everything but the weights). `preset`, `image_size`, `normalize`,
-    `align` and `size` are the `make_dataset` arguments the model was trained with (`preset` = its `augment`;
-    default: `make_dataset`'s for the model's input kind); `aus` (AU numbers) or `classes` (class names) name the outputs."""
+    `align`, `size` (and for a clip model `T`, for a patch model `boxes` and `patch_size`) are the `make_dataset`
+    arguments the model was trained with (`preset` = its `augment`; default: `make_dataset`'s for the model's input
+    kind); `aus` (AU numbers) or `classes` (class names) name the outputs."""
     from faceattn.data.augment import NORMALIZATION, _PRESET_NORM
     name = getattr(model, "registry_name", None)
     if name is None: raise ValueError(f"{type(model).__name__} was not built by faceattn.models.create, so it has no "
@@ -69,9 +96,8 @@ def describe_model(model: nn.Module, *, aus: Sequence[int] | None = None, classe
     return {"format": CHECKPOINT_FORMAT, "version": CHECKPOINT_VERSION, "name": name,
             "options": _plain(getattr(model, "registry_options", {}), "options"), "task": task, "n_classes": n,
             ("aus" if task == "au" else "classes"): names,
-            "input": {"image_size": int(image_size or model.image_size), "preset": preset,
-                      "mean": _plain(mean, "mean"), "std": _plain(std, "std"),
-                      "align": _plain(align, "align"), "size": None if size is None else int(size)},
+            "input": {"preset": preset, "mean": _plain(mean, "mean"), "std": _plain(std, "std"), "align": _plain(align, "align"),
+                      **_kind_input(model, image_size, size, T, boxes, patch_size)},
             "training": _plain(training or {}, "training"),
             "software": {"faceattn": _version(), "torch": str(torch.__version__)}}
 
@@ -209,7 +235,7 @@ def _output_names(meta: dict) -> list[str]:
         return [f"AU{a}" for a in meta["aus"]] if meta.get("aus") else [f"out{i}" for i in range(meta["n_classes"])]
     return list(meta["classes"]) if meta.get("classes") else [f"class{i}" for i in range(meta["n_classes"])]
 
-def _frame_pipeline(meta: dict, frames: pd.DataFrame, landmarks):
+def _frame_pipeline(meta: dict, frames: pd.DataFrame, landmarks, kind: str = "frame"):
     "The `FrameSource`, the test-time transform and the frames kept (rows of `frames`), with a removal count."
     from faceattn.data.align import JAANET_SIZE
     from faceattn.data.augment import augmentation
@@ -217,14 +243,19 @@ def _frame_pipeline(meta: dict, frames: pd.DataFrame, landmarks):
     inp = meta["input"]
     align, size, removed = inp.get("align"), inp.get("size"), {}
     if isinstance(align, list): align = np.asarray(align, np.float64)
+    if kind == "patch": size = size or JAANET_SIZE
+    landmark_boxes = kind == "patch" and inp.get("boxes", "landmarks") == "landmarks"
     lms = None
-    if align is not None and landmarks is not None:
+    if (align is not None or landmark_boxes) and landmarks is not None:
         lms, removed = read_openface(landmarks, len(frames))
         usable = np.isfinite(lms).all((1, 2))
         if not usable.any(): raise DataFormatError(landmarks, f"landmarks for at least one of the {len(frames)} frames", got="none usable")
         if (~usable).any(): removed["no landmarks for the frame"] = int((~usable).sum())
         frames, lms = frames[usable].reset_index(drop=True), lms[usable]
         frames.attrs.update(root="/")
+    elif landmark_boxes:
+        raise ValueError(f"model {meta['name']!r} cuts its patches at boxes placed on the landmarks (boxes='landmarks'): "
+                         "pass an OpenFace 2 CSV as landmarks=")
     elif align is not None:
         warnings.warn("the model was trained on aligned faces but no landmarks were given: the whole frame is resized "
                       "instead (right only for frames that are already aligned crops); pass an OpenFace 2 CSV as landmarks=")
@@ -236,17 +267,49 @@ def _frame_pipeline(meta: dict, frames: pd.DataFrame, landmarks):
                              None if inp.get("mean") is None else (inp["mean"], inp["std"]))
     return source, transform, frames, removed
 
-def _batches(source, transform, n: int, batch_size: int):
-    "Batches `{'image': (B,3,H,W), 'landmarks': (B,49,2) | None}` as `FrameDataset` items, stacked."
-    for s in range(0, n, batch_size):
-        imgs, lms = [], []
-        for i in range(s, min(s + batch_size, n)):
-            img, lm = source.get(i)
-            img, lm = transform(torch.from_numpy(np.array(img)).permute(2, 0, 1), None if lm is None else torch.from_numpy(np.array(lm, np.float32)))
-            imgs.append(img); lms.append(lm)
-        yield {"image": torch.stack(imgs), "landmarks": None if lms[0] is None else torch.stack(lms)}
-
 # %% ../nbs/10_predict.ipynb #bb943673
+def clip_windows(n: int, T: int) -> np.ndarray:
+    "`(n,T)` 0-based frame numbers: row `i` is the clip of the `T` frames ending at frame `i`, padded with frame 0."
+    return np.maximum(np.arange(n)[:, None] + np.arange(1 - T, 1)[None], 0)
+
+def _as_tensors(img: np.ndarray, lm) -> tuple[torch.Tensor, torch.Tensor | None]:
+    return torch.from_numpy(np.array(img)).permute(2, 0, 1), None if lm is None else torch.from_numpy(np.array(lm, np.float32))
+
+class _Inputs:
+    "The model input of each kept frame, as the matching dataset builds its items (decoded clip frames reused)."
+    def __init__(self, source, transform, kind: str, inp: dict):
+        self.source, self.transform, self.kind, self.inp = source, transform, kind, inp
+        self.key = {"frame": "image", "clip": "clip", "patch": "patches"}[kind]
+        self.windows = clip_windows(len(source), inp["T"]) if kind == "clip" else None
+        self._decoded: dict[int, tuple] = {}
+
+    def _decode(self, r: int):
+        if r not in self._decoded: self._decoded[r] = self.source.get(r)
+        return self._decoded[r]
+
+    def item(self, i: int) -> tuple[torch.Tensor, torch.Tensor | None]:
+        "Input and landmarks of frame `i` (a clip's: those of its last frame)."
+        from faceattn.data.align import crop_patches, patch_boxes
+        if self.kind == "clip":
+            rows = self.windows[i]
+            for r in [r for r in self._decoded if r < rows[0]]: del self._decoded[r]       # keep the last T frames
+            imgs, lms = zip(*(self._decode(int(r)) for r in rows))
+            lm = None if lms[0] is None else torch.from_numpy(np.stack(lms)).float()
+            clip, lm = self.transform(torch.from_numpy(np.stack(imgs)).permute(0, 3, 1, 2), lm)
+            return clip, None if lm is None else lm[-1]
+        img, lm = self.transform(*_as_tensors(*self.source.get(i)))
+        if self.kind == "patch":
+            boxes = patch_boxes(None if lm is None else lm.numpy(), img.shape[-1], geometry=self.inp["boxes"])
+            img = crop_patches(img, boxes, size=self.inp["patch_size"])
+        return img, lm
+
+    def batches(self, batch_size: int):
+        "Batches `{key: (B,…), 'landmarks': (B,49,2) | None}` in frame order."
+        for s in range(0, len(self.source), batch_size):
+            xs, lms = zip(*(self.item(i) for i in range(s, min(s + batch_size, len(self.source)))))
+            yield {self.key: torch.stack(xs), "landmarks": None if lms[0] is None else torch.stack(lms)}
+
+# %% ../nbs/10_predict.ipynb #3f4b5e7e
 def first_spatial_attention(attention: dict) -> tuple[str, torch.Tensor] | None:
     "The first attention entry that is a map per image, `(B,h,w)` or `(B,K,h,w)` (averaged over K) → `(name, (B,h,w))`."
     for k, v in attention.items():
@@ -254,54 +317,118 @@ def first_spatial_attention(attention: dict) -> tuple[str, torch.Tensor] | None:
         if v.ndim == 4: return k, v.float().mean(1)
     return None
 
-def _write_overlays(folder: Path, names: list[str], images: torch.Tensor, maps: torch.Tensor, mean, std):
+def overlay_images(images: torch.Tensor, maps: torch.Tensor, mean=None, std=None) -> np.ndarray:
+    "Network inputs `(B,3,H,W)` (normalised with `mean`, `std`) under their maps `(B,h,w)` → uint8 RGB `(B,H,W,3)`."
     from matplotlib import colormaps
-    from PIL import Image
     from faceattn.viz import normalise_maps, to_display, upsample_maps
     heat = normalise_maps(upsample_maps(maps, tuple(images.shape[-2:]))).cpu().numpy()
-    for name, img, h in zip(names, images, heat):
-        base = to_display(img, mean or (0., 0., 0.), std or (1., 1., 1.))
-        rgb = 0.5 * base + 0.5 * colormaps["jet"](h)[..., :3]
+    rgb = [0.5 * to_display(img, mean or (0., 0., 0.), std or (1., 1., 1.)) + 0.5 * colormaps["jet"](h)[..., :3]
+           for img, h in zip(images, heat)]
+    return (np.stack(rgb) * 255).round().astype(np.uint8)
+
+def _write_pngs(folder: Path, names: list[str], rgb: np.ndarray):
+    from PIL import Image
+    for name, im in zip(names, rgb):
         target = folder / name
         if target.exists(): raise FileExistsError(f"{target}: exists; predict writes overlays only as new files")
-        with atomic_write(target, "wb") as f: Image.fromarray((rgb * 255).round().astype(np.uint8)).save(f, format="PNG")
+        with atomic_write(target, "wb") as f: Image.fromarray(im).save(f, format="PNG")
 
-# %% ../nbs/10_predict.ipynb #3f4b5e7e
+MP4_CODEC = "mpeg4"
+
+class Mp4Writer:
+    "Encode uint8 RGB frames into a new MP4 file (`MP4_CODEC`), atomically: use as a context manager, then `add(frames)`."
+    def __init__(self, path, size: tuple[int, int], fps=25):
+        self.path, self.size, self.fps = Path(path), (int(size[0]), int(size[1])), fps
+        if self.path.suffix.lower() != ".mp4": raise ValueError(f"{self.path}: expected a file name ending in .mp4")
+        if self.path.exists(): raise FileExistsError(f"{self.path}: exists; predict writes overlays only as new files")
+
+    def __enter__(self):
+        import av, contextlib
+        self._stack = contextlib.ExitStack()
+        f = self._stack.enter_context(atomic_write(self.path, "wb"))          # temp file next to path, renamed on success
+        self._out = av.open(f, "w", format="mp4")
+        self._stack.callback(self._out.close)                                 # closed (moov atom written) before the rename
+        self._stream = self._out.add_stream(MP4_CODEC, rate=self.fps)
+        self._stream.height, self._stream.width = self.size
+        self._stream.pix_fmt, self._stream.options = "yuv420p", {"qscale": "2"}
+        return self
+
+    def add(self, frames: np.ndarray):
+        import av
+        from PIL import Image
+        for fr in frames:
+            if fr.shape[:2] != self.size:
+                fr = np.asarray(Image.fromarray(fr).resize(self.size[::-1], Image.Resampling.BILINEAR))
+            for packet in self._stream.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(fr), format="rgb24")):
+                self._out.mux(packet)
+
+    def __exit__(self, *exc):
+        try:
+            if exc[0] is None:
+                for packet in self._stream.encode(): self._out.mux(packet)     # flush the encoder
+        except BaseException:
+            if not self._stack.__exit__(*sys.exc_info()): raise                  # the temp file is removed
+            return False
+        return self._stack.__exit__(*exc)
+
+def _source_rate(frames: pd.DataFrame) -> float:
+    "The frame rate of a video source (its stream's average rate), else 25."
+    import av
+    if (frames.video_frame < 0).any(): return 25
+    with av.open(frames.path.iloc[0]) as c: rate = c.streams.video[0].average_rate
+    return rate or 25
+
+# %% ../nbs/10_predict.ipynb #06284915
+def _overlay_sink(overlays, src, frames: pd.DataFrame):
+    import contextlib
+    if overlays is None: return contextlib.nullcontext(None)
+    target = Path(overlays)
+    if target.suffix.lower() == ".mp4":
+        return Mp4Writer(target, src.raw(0).shape[:2], _source_rate(frames))
+    target.mkdir(parents=True, exist_ok=True)
+    return contextlib.nullcontext(target)
+
+# %% ../nbs/10_predict.ipynb #1a1167c4
 @torch.no_grad()
 def predict(checkpoint_or_model, source, *, landmarks=None, batch_size: int = 32, device=None, amp: bool | None = None,
             overlays=None, meta: dict | None = None) -> pd.DataFrame:
     """Per-frame probabilities of a model (a checkpoint path, or a model with `meta=describe_model(...)`) on `source`
     (an image, a folder of images or a video): columns `source, frame` (1-based), one per AU or class (+ `label`).
-    `landmarks`: an OpenFace 2 CSV for `source`, used when the model was trained on aligned faces.
-    `overlays`: a folder to write one PNG per frame with the first attention map."""
+    Clip models see the `T` frames ending at each frame (padded with frame 1); patch models PAttNet's nine patches.
+    `landmarks`: an OpenFace 2 CSV for `source`, used when the model was trained on aligned faces or landmark patch boxes.
+    `overlays`: a folder (one PNG per frame) or a new `.mp4` file (one video) showing the first attention map."""
     from faceattn.core import default_device
     from faceattn.train import _amp_dtype, _autocast, _uses_channels_last, model_inputs
     if isinstance(checkpoint_or_model, (str, os.PathLike)): model, meta = load_model(checkpoint_or_model)
     else: model, meta = checkpoint_or_model, meta or describe_model(checkpoint_or_model)
-    keys = tuple(model.input_keys)
-    if not set(keys) <= {"image", "landmarks"}:
-        raise NotImplementedError(f"predict reads single frames; model {meta['name']!r} reads {list(keys)} (clips or patches)")
+    keys, kind = tuple(model.input_keys), input_kind(model)
     frames = source_frames(source)
-    src, transform, frames, removed = _frame_pipeline(meta, frames, landmarks)
+    src, transform, frames, removed = _frame_pipeline(meta, frames, landmarks, kind)
     if "landmarks" in keys and src.landmarks is None:
         raise ValueError(f"model {meta['name']!r} reads landmarks: pass an OpenFace 2 CSV as landmarks=")
+    if overlays is not None and kind == "patch":
+        raise ValueError(f"model {meta['name']!r} attends over patches, not pixels: it has no overlay; drop overlays=")
+    defaults = {"T": getattr(model, "clip_len", 16), "boxes": "landmarks", "patch_size": getattr(model, "patch_size", None)}
+    inputs = _Inputs(src, transform, kind, {**defaults, **meta["input"]})
     dev = default_device(device)
     model.to(dev).eval()
     amp_dtype, cl = _amp_dtype(dev, amp), _uses_channels_last(model, dev)
-    folder = None if overlays is None else Path(overlays)
-    if folder is not None: folder.mkdir(parents=True, exist_ok=True)
     probs, done = [], 0
-    for batch in _batches(src, transform, len(frames), batch_size):
-        with _autocast(dev, amp_dtype): out = model(**model_inputs(model, batch, dev, cl))
-        probs.append(out.probabilities(model.task).float().cpu())
-        if folder is not None:
-            att = first_spatial_attention(out.attention)
-            if att is None: raise ValueError(f"model {meta['name']!r} returns no spatial attention map "
-                                             f"(attention entries: {list(out.attention) or 'none'}); drop overlays=")
-            rows = frames.iloc[done:done + len(batch["image"])]
-            names = [f"{f:06d}_{Path(s).stem}.png" for s, f in zip(rows.source, rows.frame)]
-            _write_overlays(folder, names, batch["image"], att[1], meta["input"].get("mean"), meta["input"].get("std"))
-        done += len(batch["image"])
+    with _overlay_sink(overlays, src, frames) as sink:
+        for batch in inputs.batches(batch_size):
+            x = batch[inputs.key]
+            with _autocast(dev, amp_dtype): out = model(**model_inputs(model, batch, dev, cl))
+            probs.append(out.probabilities(model.task).float().cpu())
+            if sink is not None:
+                att = first_spatial_attention(out.attention)
+                if att is None: raise ValueError(f"model {meta['name']!r} returns no spatial attention map "
+                                                 f"(attention entries: {list(out.attention) or 'none'}); drop overlays=")
+                rgb = overlay_images(x[:, -1] if kind == "clip" else x, att[1], meta["input"].get("mean"), meta["input"].get("std"))
+                if isinstance(sink, Mp4Writer): sink.add(rgb)
+                else:
+                    rows = frames.iloc[done:done + len(x)]
+                    _write_pngs(sink, [f"{f:06d}_{Path(s).stem}.png" for s, f in zip(rows.source, rows.frame)], rgb)
+            done += len(x)
     p = torch.cat(probs).numpy().astype(np.float64) if probs else np.zeros((0, meta["n_classes"]))
     names = _output_names(meta)
     df = pd.concat([frames[["source", "frame"]].reset_index(drop=True), pd.DataFrame(p, columns=names)], axis=1)
@@ -310,6 +437,7 @@ def predict(checkpoint_or_model, source, *, landmarks=None, batch_size: int = 32
                     removed=removed, aligned=src.align is not None)
     return df
 
+# %% ../nbs/10_predict.ipynb #4bd8bba8
 def write_predictions(df: pd.DataFrame, path) -> Path:
     "Write `predict`'s table to `.csv` or `.parquet` atomically."
     path = Path(path)
@@ -321,7 +449,7 @@ def write_predictions(df: pd.DataFrame, path) -> Path:
     if path.suffix.lower() != ".csv": raise ValueError(f"{path}: expected a .csv or .parquet file name")
     return atomic_save_csv(df, path)
 
-# %% ../nbs/10_predict.ipynb #06284915
+# %% ../nbs/10_predict.ipynb #00d886f4
 def _example_kwargs(model) -> dict:
     g = torch.Generator().manual_seed(0)
     return {k: v for k, v in model.example_input(2, generator=g).items() if k in model.input_keys}
@@ -333,11 +461,24 @@ def export_program(model: nn.Module):
     return torch.export.export(model, (), kwargs, dynamic_shapes={k: {0: batch} for k in kwargs})
 
 class _LogitsOnly(nn.Module):
-    def __init__(self, model): super().__init__(); self.model = model
-    def forward(self, image): return self.model(image=image).logits
+    "`model` called with its one input tensor (under `key`) as a positional argument, returning the logits (for ONNX)."
+    def __init__(self, model, key: str): super().__init__(); self.model, self.key = model, key
+    def forward(self, x): return self.model(**{self.key: x}).logits
+
+def _onnx_model(model: nn.Module, meta: dict):
+    "The ONNX `ModelProto` of `model`'s logits, with `meta` as JSON in its metadata (key `faceattn`)."
+    keys = tuple(model.input_keys)
+    if len(keys) != 1: raise NotImplementedError(f"ONNX export covers models with one input tensor; {meta['name']!r} reads {list(keys)}")
+    x = _example_kwargs(model)[keys[0]]
+    prog = torch.onnx.export(_LogitsOnly(model, keys[0]).eval(), (x,), dynamo=True, input_names=[keys[0]],
+                             output_names=["logits"], dynamic_shapes=({0: torch.export.Dim("batch", min=1)},), verbose=False)
+    proto = prog.model_proto
+    entry = proto.metadata_props.add()
+    entry.key, entry.value = "faceattn", json.dumps(meta)
+    return proto
 
 def export_model(checkpoint, out, format: str = "pt2") -> Path:
-    "Export the model of `checkpoint` to `out`: `format='pt2'` (`torch.export.save`) or `'onnx'` (needs onnx, onnxscript)."
+    "Export the model of `checkpoint` to `out`: `format='pt2'` (`torch.export.save`) or `'onnx'` (the `onnx` extra; logits only)."
     model, meta = load_model(checkpoint)
     out = Path(out)
     if format == "pt2":
@@ -346,17 +487,9 @@ def export_model(checkpoint, out, format: str = "pt2") -> Path:
         return out
     if format != "onnx": raise ValueError(f"format must be 'pt2' or 'onnx', got {format!r}")
     missing = [m for m in ("onnx", "onnxscript") if importlib.util.find_spec(m) is None]
-    if missing: raise ImportError(f"ONNX export needs {' and '.join(missing)}: pip install onnx onnxscript")
-    if tuple(model.input_keys) != ("image",): raise NotImplementedError(f"ONNX export covers image models; {meta['name']!r} reads {list(model.input_keys)}")
-    x = _example_kwargs(model)["image"]
-    prog = torch.onnx.export(_LogitsOnly(model).eval(), (x,), dynamo=True, input_names=["image"], output_names=["logits"],
-                             dynamic_shapes={"image": {0: torch.export.Dim("batch", min=1)}})
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
-        prog.save(str(tmp))
-        os.replace(tmp, out)
-    finally:
-        if tmp.exists(): tmp.unlink()
+    if missing: raise ImportError(f"ONNX export needs {' and '.join(missing)}: pip install \"faceattn[onnx]\" (or onnx onnxscript)")
+    proto = _onnx_model(model, meta)
+    with atomic_write(out, "wb") as f: f.write(proto.SerializeToString())
     return out
 
 def load_exported(path) -> tuple:
@@ -364,3 +497,23 @@ def load_exported(path) -> tuple:
     extra = {"faceattn.json": ""}
     ep = torch.export.load(str(path), extra_files=extra)
     return ep, json.loads(extra["faceattn.json"]) if extra["faceattn.json"] else {}
+
+# %% ../nbs/10_predict.ipynb #58498fb6
+@torch.no_grad()
+def float32_tolerance(model: nn.Module, inputs: dict) -> float:
+    "Float32 rounding bound for `model`'s logits on `inputs`: `eps · depth · √(max fan-in) · scale` (see above)."
+    import math
+    weights = [p for p in model.parameters() if p.ndim >= 2]
+    depth, fan_in = len(weights), max(p[0].numel() for p in weights)
+    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    seen = {}
+    hook = linears[-1].register_forward_hook(lambda m, args, out: seen.update(x=args[0])) if linears else None
+    try: logits = model.eval()(**inputs).logits
+    finally:
+        if hook is not None: hook.remove()
+    scale = float(logits.abs().max())
+    if "x" in seen:
+        last = linears[-1]
+        terms = seen["x"].abs() @ last.weight.abs().T + (0 if last.bias is None else last.bias.abs())
+        scale = max(scale, float(terms.max()))
+    return torch.finfo(torch.float32).eps * depth * math.sqrt(fan_in) * scale

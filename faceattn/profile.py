@@ -11,6 +11,7 @@ from typing import Iterable
 import yaml
 
 import faceattn
+from . import catalog
 from .core import resource_dir
 
 # %% auto #0
@@ -40,7 +41,7 @@ PROFILE_KEYS = {"description", "purpose", "notebooks", "exclude", "jobs", "timeo
 PURPOSES = ("evidence", "pipeline check")   # "pipeline check": too small to mean anything; the report shows its numbers as such
 PAPER_KEYS = {"match", "parameters"}
 RUNNER_PARAMS = {"out_dir"}   # set by the runner, never by a profile
-SYNTHETIC = {"synthau"}       # datasets that need no data root
+SYNTHETIC = frozenset(n for n, e in catalog.entries(resource_dir("data_manifests")).items() if e.synthetic)   # a view of the bundled catalog
 
 def _as_list(x, what, src) -> list[str]:
     if x is None: return []
@@ -101,7 +102,7 @@ def _datasets(p: dict) -> set[str]:
 def check_data_root(p: dict, src: str = "<profile>", data_root: str | None = None) -> str | None:
     "The data root a profile runs with (`data_root` argument, profile, `$FACEATTN_DATA`); error if a real dataset needs one and none exists."
     root = data_root or p.get("data_root") or os.environ.get("FACEATTN_DATA")
-    real = sorted(_datasets(p) - SYNTHETIC)
+    real = sorted(d for d in _datasets(p) if not catalog.is_synthetic(d))
     if not real: return str(root) if root else None
     if not root:
         raise ProfileError(f"{src}: dataset(s) {real} need the licensed data, but no data root is set. "

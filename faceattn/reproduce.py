@@ -15,7 +15,7 @@ from .profile import (
     notebook_parameters, profiles_dir, project_root, repro_dir, validate_profile)
 from .runner import (
     LOCK, MARKER, PR_SET_PDEATHSIG, REPORT_FILES, RESULT_COLUMNS, RESULT_TEXT_COLUMNS, RUN_STATUS, SHOWN_STATUS, STAGING,
-    ReproduceError, _make_notebook, _save_marker, _sigterm_interrupts, available_notebooks, check_repro_notebooks, collect,
+    ReproduceError, _save_marker, _sigterm_interrupts, available_notebooks, check_repro_notebooks, collect,
     declared_parameters, default_jobs, input_hashes, notebook_error, notebook_hash, notebook_problems, ours, out_lock,
     package_hash, plan_notebooks, read_results, run_notebook, run_plans, runs, select_notebooks)
 from .report import (

@@ -13,15 +13,17 @@ from .profile import PROFILE_KEYS, load_profile, validate_profile
 
 # %% auto #0
 __all__ = ['SMOKE_TREES', 'WEIGHTS_FILE', 'MARKER', 'SIZE_KNOBS', 'SMOKE_PARAMETERS', 'SMOKE_RUN', 'SmokeRoot',
-           'random_resnet18_weights', 'make_smoke_root', 'derive_smoke', 'smoke_profile']
+           'random_resnet18_weights', 'make_smoke_root', 'derive_smoke', 'smoke_profile', 'wall_times',
+           'face_crop_gaps']
 
 # %% ../nbs/09g_smoke.ipynb #1916ed76
 SMOKE_TREES = {   # subfolder of .trees/ -> (generator, its arguments, the data-root folders it writes)
-    "au": ("synthau", dict(formats=["bp4d", "disfa"], n_subjects=6, sessions=2, frames_per_session=24, image_size=64, seed=0),
-           ["BP4D", "DISFA"]),
+    "au": ("synthau", dict(formats=["bp4d", "disfa"], n_subjects=6, sessions=2, frames_per_session=8, image_size=64, seed=0,
+                           bp4d_landmarks="vendor"), ["BP4D", "DISFA"]),          # 8 frames: the minimum (see above); vendor landmarks only
     "ckplus": ("synthau", dict(formats=["ckplus"], n_subjects=10, image_size=64, seed=0), ["CK+"]),
     "disfaplus": ("layouts", dict(formats=["disfaplus"], n_subjects=9, image_size=64, seed=0), ["DISFA+"]),
-    "layouts": ("layouts", dict(formats=["bp4dplus", "mmi", "bu3dfe"], n_subjects=10, image_size=64, seed=0), ["BP4D+", "MMI", "BU-3DFE"]),
+    "layouts": ("layouts", dict(formats=["bp4dplus", "mmi", "bu3dfe"], n_subjects=10, image_size=64, seed=0, bp4dplus_landmarks="vendor"),
+                ["BP4D+", "MMI", "BU-3DFE"]),
 }
 WEIGHTS_FILE = "resnet18-smoke-random.pth"   # torchvision ResNet-18 format, random values (never ImageNet's)
 MARKER = "smoke.json"
@@ -94,7 +96,7 @@ def make_smoke_root(root=None, *, trees: dict | None = None, weights_seed: int =
     return _smoke_root(root, spec)
 
 # %% ../nbs/09g_smoke.ipynb #d2050d63
-SIZE_KNOBS = {   # parameter -> why it is a size; the smoke run leaves it to each notebook's default (its test size)
+SIZE_KNOBS = {   # parameter -> why it is a size; the smoke run leaves it to each notebook's default (its test size); data sizes: SMOKE_TREES
     "image_size": "network input side (the papers: 176-256 px); the cost grows with its square, the path does not change",
     "batch_size": "mini-batch size (the papers: 20-64); the same loop at any size",
     "seq_len": "SAT-Net clip length T (the paper: 16); the ConvLSTM runs the same code for T = 4",
@@ -145,3 +147,42 @@ def smoke_profile(profile="paper", root=None, *, smoke: SmokeRoot | None = None,
     prof = load_profile(profile, check_data=False)
     sm = smoke or make_smoke_root(root, verbose=verbose)
     return derive_smoke(prof, sm.root, sm.weights)
+
+# %% ../nbs/09g_smoke.ipynb #5bd8e4bb
+def _run_metas(run_dir) -> list[tuple[str, dict, dict]]:
+    "(notebook, stamp.json, meta.json) of every finished notebook run under `run_dir` (`<out>/<profile>`), by name."
+    out = []
+    for d in sorted(p for p in Path(run_dir).iterdir() if p.is_dir() and not p.name.startswith(".")):
+        stamp, meta = _marker_file(d/"stamp.json"), _marker_file(d/"meta.json")
+        if stamp is not None: out.append((d.name, stamp, meta or {}))
+    return out
+
+def _marker_file(p: Path) -> dict | None:
+    try: return json.loads(p.read_text())
+    except (OSError, ValueError): return None
+
+def wall_times(run_dir, profile: str | None = None):
+    "The runs under `run_dir` as a table `notebook, profile, status, wall_s, error` (longest first), from each `stamp.json`."
+    import pandas as pd
+    rows = [dict(notebook=n, profile=profile or s.get("profile"), status=s.get("status"), wall_s=s.get("wall_s"),
+                 error=(s.get("error") or "").splitlines()[0][:200] if s.get("error") else "") for n, s, _ in _run_metas(run_dir)]
+    return pd.DataFrame(rows, columns=["notebook", "profile", "status", "wall_s", "error"]).sort_values("wall_s", ascending=False, ignore_index=True)
+
+def face_crop_gaps(run_dir):
+    """Where a run's parameters asked for a face crop (`face_crop` set) and a dataset got whole frames: one row per
+    notebook and dataset, `applied` "whole frames" (its `meta.json` `face_crop_applied` is null) or "not recorded"; a notebook that has no
+    `face_crop` parameter (the runner ignored the profile's) is a row of its own. A smoke run must show
+    these, never pass over them: the paper profile crops MMI and BU-3DFE only if their loaders read landmarks."""
+    import pandas as pd
+    rows = []
+    for n, s, meta in _run_metas(run_dir):
+        if "face_crop" in (s.get("ignored_parameters") or []):   # the profile set it; the notebook has no such parameter
+            rows.append(dict(notebook=n, dataset="(all)", asked="set by the profile", applied="ignored: no face_crop parameter"))
+            continue
+        asked = (s.get("parameters") or {}).get("face_crop")
+        if asked is None: continue
+        applied = meta.get("face_crop_applied")
+        if applied is None: rows.append(dict(notebook=n, dataset="(all)", asked=asked, applied="not recorded"))
+        else: rows += [dict(notebook=n, dataset=k, asked=asked, applied="whole frames") for k, v in applied.items() if v is None]
+    return pd.DataFrame(rows, columns=["notebook", "dataset", "asked", "applied"])
+

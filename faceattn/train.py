@@ -4,7 +4,7 @@
 
 # %% ../nbs/07b_train.ipynb #d6e4ab0a
 from __future__ import annotations
-import contextlib, dataclasses, glob, hashlib, importlib.util, itertools, json, math, os, random, re, sys, time, warnings
+import contextlib, dataclasses, glob, hashlib, importlib.util, itertools, json, os, random, re, sys, time, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence

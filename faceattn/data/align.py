@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 import numpy as np
 import torch
-import torch.nn.functional as F
 from PIL import Image
 from torchvision.ops import roi_align
 

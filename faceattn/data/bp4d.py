@@ -4,7 +4,7 @@
 
 # %% ../../nbs/03a_bp4d.ipynb #4efe7af9
 from __future__ import annotations
-import logging, os
+import io, json, logging, os
 from pathlib import Path
 from typing import Sequence
 
@@ -12,12 +12,14 @@ import numpy as np
 import pandas as pd
 
 from ..core import DataFormatError, data_root
-from .index import (au_columns, blank_image_bytes, cached_index, files_under, find_ci, landmark_columns,
-                                 make_index, note_removed, parse_au_name, select_subjects)
+from .index import (blank_image_bytes, cached_index, files_under, find_ci, landmark_columns,
+                                 make_index, note_removed, parse_au_name, prefer_landmarks, select_subjects)
 
 # %% auto #0
-__all__ = ['BP4D_AUS', 'BP4D_LAYOUTS', 'FRAME_FORMATS', 'SESSION_RE', 'log', 'read_text_checked', 'split_fields', 'strict_int',
-           'read_occ_csv', 'read_int_csv', 'fixture_value', 'write_fixture', 'label_files', 'index']
+__all__ = ['BP4D_AUS', 'BP4D_LAYOUTS', 'FRAME_FORMATS', 'SESSION_RE', 'log', 'FEATURES_FOLDER', 'MAT_READING',
+           'read_text_checked', 'split_fields', 'strict_int', 'read_occ_csv', 'read_int_csv', 'fixture_value',
+           'write_fixture', 'read_2dfeatures', 'write_2dfeatures', 'features_columns', 'label_files',
+           'session_landmarks', 'index']
 
 # %% ../../nbs/03a_bp4d.ipynb #1a3d6412
 def read_text_checked(path, what: str) -> str:
@@ -82,7 +84,7 @@ def read_occ_csv(path, aus: Sequence[int], frame_col="0", missing: int = 9) -> p
     for k, c in enumerate(header):
         a = parse_au_name(c) if k != fc else None
         if a is None or a == 0 or a not in aus: continue
-        if a in bycol: raise DataFormatError(path, f"one column per AU", line=1, got=f"columns {header[bycol[a]]!r} and {c!r} both name AU{a}")
+        if a in bycol: raise DataFormatError(path, "one column per AU", line=1, got=f"columns {header[bycol[a]]!r} and {c!r} both name AU{a}")
         bycol[a] = k
     lacking = [a for a in aus if a not in bycol]
     if lacking:
@@ -145,6 +147,82 @@ def write_fixture(root, subjects=("F001", "M001"), tasks=("T1", "T2"), n_frames:
             for f in frames: (sd/fmt.format(frame=f)).write_bytes(jpg)
     return root
 
+# %% ../../nbs/03a_bp4d.ipynb #3a5403b0
+FEATURES_FOLDER = "2DFeatures"
+MAT_READING = dict(variable="fit", field="pred", first_frame=1)   # our reading of the vendor .mat (unverified, see above)
+
+def _mat_expected(variable: str, field: str | None, n_points: int) -> str:
+    if field is None: return f"a variable {variable!r}: a numeric (frames, {n_points}, 2) or (frames, {2 * n_points}) array"
+    return (f"a variable {variable!r}: a struct array, one element per video frame, with a field {field!r} of ({n_points}, 2) "
+            f"landmarks (our unverified reading of BP4D's 2DFeatures; another layout: pass mat_variable=/mat_field=)")
+
+def read_2dfeatures(path, variable: str = "fit", field: str | None = "pred", first_frame: int = 1,
+                    n_points: int = 49) -> tuple[np.ndarray, np.ndarray]:
+    """`(frames (n,), points (n, n_points, 2) float32)` of a vendor `2DFeatures/<S>_<T>.mat`: element k of `variable` is
+    video frame `first_frame + k`; an element with no points (an empty `field`: an untracked frame) or NaNs gives NaN
+    landmarks (kept: `require_landmarks`/`make_dataset` drop and count them). `field=None`: `variable` is a numeric array."""
+    from scipy.io import loadmat
+    path = Path(path)
+    try: m = loadmat(path)
+    except Exception as e: raise DataFormatError(path, "a MATLAB .mat file readable by scipy.io.loadmat", got=f"{type(e).__name__}: {e}") from None
+    keys, want = sorted(k for k in m if not k.startswith("__")), _mat_expected(variable, field, n_points)
+    if variable not in m: raise DataFormatError(path, want, got=f"variables {keys}")
+    v = m[variable]
+    if field is None:
+        if not np.issubdtype(v.dtype, np.number) or v.ndim not in (2, 3) or v.shape[1:] not in ((n_points, 2), (2 * n_points,)):
+            raise DataFormatError(path, want, got=f"{variable!r} of shape {v.shape}, dtype {v.dtype}")
+        pts = v.reshape(len(v), n_points, 2).astype(np.float32)
+    else:
+        names = v.dtype.names or ()
+        if field not in names: raise DataFormatError(path, want, got=f"variables {keys}; {variable!r} has fields {list(names)}")
+        pts = np.full((v.size, n_points, 2), np.nan, np.float32)
+        for k, e in enumerate(v.ravel(order="F")):                  # a 1×N (or N×1) MATLAB struct array, in MATLAB order
+            p = np.asarray(e[field])
+            if p.size == 0: continue                                # no points for this frame
+            if p.shape != (n_points, 2) or not np.issubdtype(p.dtype, np.number):
+                raise DataFormatError(path, want, got=f"element {k + 1} (frame {first_frame + k}): {field!r} of shape {p.shape}, dtype {p.dtype}")
+            pts[k] = p
+    return first_frame + np.arange(len(pts), dtype=np.int64), pts
+
+def write_2dfeatures(path, points, variable: str = "fit", field: str = "pred", missing=()) -> Path:
+    "Write `points (n, 49, 2)` as our reading of the vendor .mat (a 1×n struct array, field `field`); elements in `missing` are empty."
+    from scipy.io import savemat
+    from faceattn.core import atomic_write
+    points = np.asarray(points, np.float64)
+    s = np.empty((1, len(points)), dtype=[(field, object)])
+    for k, p in enumerate(points): s[0, k] = (np.zeros((0, 0)) if k in set(missing) else p,)
+    buf = io.BytesIO()
+    savemat(buf, {variable: s})
+    data = buf.getvalue()                       # the 116-byte text header holds a creation time: a fixed one keeps files reproducible
+    head = b"MATLAB 5.0 MAT-file, written by faceattn (our reading of BP4D's 2DFeatures)".ljust(116)
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write(path, "wb", encoding=None) as f: f.write(head + data[116:])
+    return path
+
+def _csv_number(x: float) -> str: return "nan" if not np.isfinite(x) else repr(float(x))
+
+def features_columns(root, subject: str, session: str, frames, folder: str = FEATURES_FOLDER, *, variable: str = "fit",
+                     field: str | None = "pred", first_frame: int = 1) -> dict | None:
+    """`landmarks_path`/`landmarks_row` of one session from the vendor `<root>/<folder>/<subject>_<session>.mat` (None
+    when there is no such file). The index's landmark reader reads our CSV format, so the .mat is converted once into
+    a CSV under `faceattn_home('landmarks', '2dfeatures')`, named by the .mat's content hash and the reading (an edited
+    .mat gives a new file; the data root is never written). Frames beyond the .mat's elements get no row (-1)."""
+    import hashlib
+    from faceattn.core import atomic_write_text, faceattn_home
+    p = Path(root)/folder/f"{subject}_{session}.mat"
+    if not folder or not p.is_file(): return None
+    reading = json.dumps(dict(variable=variable, field=field, first_frame=int(first_frame)), sort_keys=True)
+    digest = hashlib.sha256(p.read_bytes() + reading.encode()).hexdigest()[:16]
+    out = faceattn_home("landmarks", "2dfeatures")/f"{subject}_{session}.{digest}.csv"
+    nums, pts = read_2dfeatures(p, variable, field, first_frame)
+    if not out.is_file():
+        hdr = "frame," + ",".join(f"x{i},y{i}" for i in range(1, 50))
+        atomic_write_text(out, hdr + "\n" + "".join(f"{f}," + ",".join(map(_csv_number, row)) + "\n"
+                                                    for f, row in zip(nums, pts.reshape(len(pts), -1))))
+    rows = pd.Series(np.arange(len(nums)), index=nums).reindex(np.asarray(frames)).fillna(-1).to_numpy(np.int64)
+    return dict(landmarks_path=[str(out) if r >= 0 else None for r in rows], landmarks_row=rows)
+
+
 # %% ../../nbs/03a_bp4d.ipynb #63caae76
 def _pick_format(names: set, frames, frame_format):
     if frame_format != "auto": return frame_format
@@ -155,18 +233,31 @@ def label_files(root=None) -> list[Path]:
     "The AU occurrence CSVs of a BP4D tree (the cache's source files)."
     return [p for p, _ in find_ci(data_root(root)/"AUCoding"/"AU_OCC", SESSION_RE, dirs=False)]
 
+def session_landmarks(root, subject: str, session: str, frames, landmarks_folder: str | None = "Landmarks49",
+                      features_folder: str | None = FEATURES_FOLDER, reading: dict | None = None) -> dict:
+    "Landmark columns of one session: the side CSV's rows, the vendor .mat's (`features_columns`) for frames it lacks; {} when neither."
+    side = landmark_columns(root, subject, session, frames, folder=landmarks_folder) if landmarks_folder else None
+    lacking = side is None or bool((np.asarray(side["landmarks_row"]) < 0).any())
+    vendor = features_columns(root, subject, session, frames, features_folder, **(reading or MAT_READING)) if features_folder and lacking else None
+    return prefer_landmarks(side, vendor)
+
 def index(root=None, aus: Sequence[int] = BP4D_AUS, *, layout: str = "auto", frame_format: str = "auto",
           intensities: Sequence[int] | None = None, subjects=None, tasks=None, frame_col="0",
-          require_images: bool = True, landmarks_folder: str = "Landmarks49", dataset: str = "BP4D",
+          require_images: bool = True, landmarks_folder: str = "Landmarks49", features_folder: str | None = FEATURES_FOLDER,
+          mat_variable: str = "fit", mat_field: str | None = "pred", mat_first_frame: int = 1, dataset: str = "BP4D",
           cache: bool = False) -> pd.DataFrame:
-    "Frame index of a BP4D tree (see the format notes above); `cache=True` goes through `cached_index`."
+    """Frame index of a BP4D tree (see the format notes above); `cache=True` goes through `cached_index`. Landmarks:
+    `landmarks_folder` side CSVs, then the vendor `features_folder` .mat files read as `mat_variable`/`mat_field`
+    (element k = frame `mat_first_frame` + k; our unverified reading, see `read_2dfeatures`); None turns a source off."""
     root = data_root(root)
     args = dict(aus=list(aus), layout=layout, frame_format=frame_format, intensities=None if intensities is None else list(intensities),
                 subjects=None if subjects is None else list(subjects), tasks=None if tasks is None else list(tasks),
-                frame_col=frame_col, require_images=require_images, landmarks_folder=landmarks_folder, dataset=dataset)
+                frame_col=frame_col, require_images=require_images, landmarks_folder=landmarks_folder, dataset=dataset,
+                features_folder=features_folder, mat_variable=mat_variable, mat_field=mat_field, mat_first_frame=int(mat_first_frame))
     if cache:
-        return cached_index(index, root, args, label_files(root) + files_under(root, "AUCoding/AU_INT" if intensities else None, landmarks_folder),
-                            name=f"{__name__}.index")
+        return cached_index(index, root, args, label_files(root) + files_under(root, "AUCoding/AU_INT" if intensities else None, landmarks_folder,
+                                                                              features_folder), name=f"{__name__}.index")
+    reading = dict(variable=mat_variable, field=mat_field, first_frame=int(mat_first_frame))
     occ = root/"AUCoding"/"AU_OCC"
     if not occ.is_dir(): raise DataFormatError(occ, "the BP4D label folder AUCoding/AU_OCC/ holding <subject>_<task>.csv files")
     files = find_ci(occ, SESSION_RE)
@@ -205,7 +296,7 @@ def index(root=None, aus: Sequence[int] = BP4D_AUS, *, layout: str = "auto", fra
             f = root/"AUCoding"/"AU_INT"/f"AU{a:02d}"/f"{S}_{T}_AU{a:02d}.csv"
             if not f.exists(): log.warning("%s: no intensity file; AU%d_int is NaN for %s/%s", f, a, S, T)
             lab[f"AU{a}_int"] = read_int_csv(f).reindex(lab.frame.to_numpy()).to_numpy() if f.exists() else np.nan
-        if landmarks_folder: lab = lab.assign(**landmark_columns(root, S, T, lab.frame.to_numpy(), folder=landmarks_folder))
+        lab = lab.assign(**session_landmarks(root, S, T, lab.frame.to_numpy(), landmarks_folder, features_folder, reading))
         parts.append(lab[["subject", "session", "frame", "path"] + [c for c in lab if c not in ("subject", "session", "frame", "path")]])
     if not parts: raise DataFormatError(occ, "at least one session with frames", got=f"none (removed: {removed})")
     df = pd.concat(parts, ignore_index=True)

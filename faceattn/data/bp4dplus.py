@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from ..core import DataFormatError, data_root
-from .bp4d import BP4D_AUS, read_occ_csv
-from .index import (ZIP_SEP, blank_image_bytes, cached_index, files_under, find_ci, landmark_columns, make_index,
+from .bp4d import BP4D_AUS, FEATURES_FOLDER, read_occ_csv, session_landmarks
+from .index import (ZIP_SEP, blank_image_bytes, cached_index, files_under, find_ci, make_index,
                                  note_removed, select_subjects)
 
 # %% auto #0
@@ -85,14 +85,17 @@ def label_files(root=None, tasks=BP4DPLUS_TASKS) -> list[Path]:
 def index(root=None, aus: Sequence[int] = BP4D_AUS, *, tasks: Sequence[str] = BP4DPLUS_TASKS, frame_col=0,
           frame_match: str = "order", skip_sessions: Sequence[str] = KNOWN_BAD_SESSIONS, on_mismatch: str = "error",
           task_labels: Mapping[str, str] | None = None, subjects=None, landmarks_folder: str = "Landmarks49",
-          dataset: str = "BP4D+", cache: bool = False) -> pd.DataFrame:
+          features_folder: str | None = FEATURES_FOLDER, mat_variable: str = "fit", mat_field: str | None = "pred",
+          mat_first_frame: int = 1, dataset: str = "BP4D+", cache: bool = False) -> pd.DataFrame:
     "Frame index of a BP4D+ tree (AU-coded tasks; frames from `2D+3D/<S>.zip` or `2D+3D/<S>/`)."
     root = data_root(root)
     args = dict(aus=list(aus), tasks=list(tasks), frame_col=frame_col, frame_match=frame_match, skip_sessions=list(skip_sessions),
                 on_mismatch=on_mismatch, task_labels=None if task_labels is None else dict(task_labels),
-                subjects=None if subjects is None else list(subjects), landmarks_folder=landmarks_folder, dataset=dataset)
-    if cache: return cached_index(index, root, args, label_files(root, tasks) + sorted((root/"2D+3D").glob("*.zip")) + files_under(root, landmarks_folder),
+                subjects=None if subjects is None else list(subjects), landmarks_folder=landmarks_folder, dataset=dataset,
+                features_folder=features_folder, mat_variable=mat_variable, mat_field=mat_field, mat_first_frame=int(mat_first_frame))
+    if cache: return cached_index(index, root, args, label_files(root, tasks) + sorted((root/"2D+3D").glob("*.zip")) + files_under(root, landmarks_folder, features_folder),
                                   name=f"{__name__}.index")
+    reading = dict(variable=mat_variable, field=mat_field, first_frame=int(mat_first_frame))
     occ = root/"AUCoding"/"AU_OCC"
     if not occ.is_dir(): raise DataFormatError(occ, "the BP4D+ label folder AUCoding/AU_OCC/<subject>_<task>.csv")
     if task_labels is not None:
@@ -131,7 +134,7 @@ def index(root=None, aus: Sequence[int] = BP4D_AUS, *, tasks: Sequence[str] = BP
         if task_labels is not None:
             if T not in task_labels: raise ValueError(f"task_labels has no class for task {T} (it maps {dict(task_labels)})")
             lab["label"], lab["label_name"] = FER_CLASSES.index(task_labels[T]), task_labels[T]
-        if landmarks_folder: lab = lab.assign(**landmark_columns(root, S, T, lab.frame.to_numpy(), folder=landmarks_folder))
+        lab = lab.assign(**session_landmarks(root, S, T, lab.frame.to_numpy(), landmarks_folder, features_folder, reading))
         parts.append(lab)
     if not parts: raise DataFormatError(occ, "at least one AU-coded session with frames", got=f"none (removed: {removed})")
     df = pd.concat(parts, ignore_index=True)

@@ -11,10 +11,9 @@ import numpy as np
 import pandas as pd
 import torch
 
-from ..core import DataFormatError, atomic_write, atomic_write_json, faceattn_home, to_device
-from .align import REFLECT_49
+from ..core import DataFormatError, atomic_write, atomic_write_json, faceattn_home
 from .augment import NORMALIZATION, flip_landmarks
-from .datasets import FrameSource, index_landmarks
+from .datasets import FrameSource
 from .index import _split_zip
 
 # %% auto #0

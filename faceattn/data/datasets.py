@@ -4,7 +4,7 @@
 
 # %% ../../nbs/04b_datasets.ipynb #5d17d512
 from __future__ import annotations
-import os, random, re, warnings
+import random, re, warnings
 from pathlib import Path
 from typing import Callable, Sequence
 

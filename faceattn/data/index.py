@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from ..core import DataFormatError, atomic_write, data_root, faceattn_home
+from ..core import DataFormatError, atomic_write, faceattn_home
 
 # %% auto #0
 __all__ = ['log', 'BASE_COLUMNS', 'ZIP_SEP', 'MISSING_LANDMARKS', 'CACHE_VERSION', 'au_columns', 'parse_au_name',

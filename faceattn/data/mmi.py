@@ -4,12 +4,11 @@
 
 # %% ../../nbs/03f_mmi.ipynb #7e22b1d7
 from __future__ import annotations
-import logging, re
+import logging
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Mapping, Sequence
 
-import numpy as np
 import pandas as pd
 
 from ..core import DataFormatError, data_root
@@ -75,8 +74,8 @@ def write_fixture(root, sessions=(("1", "S001", 4, 9), ("2", "S001", 6, 7), ("3"
         tags = f'<Metatag Name="Subject" Value="{subj}"/>' + (f'<Metatag Name="Emotion" Value="{code}"/>' if code else "")
         (d/f"{name}.xml").write_text(f"<Session><Metatags>{tags}</Metatags></Session>\n")
         (d/f"{name}-oao_aucs.xml").write_text(
-            f'<ActionUnits><ActionUnit Number="12"><Marker Frame="2" Type="1"/><Marker Frame="4" Type="2"/>'
-            f'<Marker Frame="5" Type="3"/></ActionUnit></ActionUnits>\n')
+            '<ActionUnits><ActionUnit Number="12"><Marker Frame="2" Type="1"/><Marker Frame="4" Type="2"/>'
+            '<Marker Frame="5" Type="3"/></ActionUnit></ActionUnits>\n')
         if sid in views: (d/"session.xml").write_text(f'<session sessionId="{sid}"><track id="0" view="{views[sid]}"/></session>\n')
     return root
 

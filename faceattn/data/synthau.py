@@ -5,7 +5,7 @@
 # %% ../../nbs/02_synthau.ipynb #4c69db2c
 from __future__ import annotations
 from contextlib import contextmanager
-import functools, hashlib, io, json, os, shutil, tempfile, time
+import functools, hashlib, json, os, shutil, tempfile, time
 from pathlib import Path
 from typing import Sequence
 
@@ -22,10 +22,10 @@ __all__ = ['BP4D_AUS', 'DISFA_AUS', 'DISFA_FILE_AUS', 'BP4D_INT_AUS', 'AUS', 'AU
            'EMOTION_CODE', 'BP4D_TASKS', 'EVENTS', 'EVENT_NAMES', 'HABITS', 'N_GROUPS', 'EXCLUSIVE', 'MIXTURES',
            'STYLES', 'LABEL_MODELS', 'EXTRA_AU', 'LATENT_CUTS', 'IDENTITY_SPREAD', 'MID_SKIN', 'LANDMARKS_68_TO_49',
            'DRAW_GAIN', 'DISPLACEMENTS', 'SUBTHRESHOLD', 'FACE_SCALE', 'FACE_Y', 'SHADE_GAIN', 'TEXTURE_GAIN',
-           'CKPLUS_COUNTS', 'SYNTHAU_VERSION', 'TREES', 'DISFA_SUBJECTS', 'BP4D_RATES_APPROX', 'DISFA_RATES_APPROX',
-           'LABEL_TARGETS', 'latent_activity', 'balanced_propensities', 'intensities', 'label_events',
-           'simulate_session', 'make_identity', 'neutral_landmarks', 'au_amplitude', 'face_landmarks', 'to_49',
-           'au_regions', 'canonical_grid', 'to_pixels', 'region_masks', 'render', 'sample_nuisance',
+           'CKPLUS_COUNTS', 'SYNTHAU_VERSION', 'TREES', 'DISFA_SUBJECTS', 'BP4D_LANDMARK_FILES', 'BP4D_RATES_APPROX',
+           'DISFA_RATES_APPROX', 'LABEL_TARGETS', 'latent_activity', 'balanced_propensities', 'intensities',
+           'label_events', 'simulate_session', 'make_identity', 'neutral_landmarks', 'au_amplitude', 'face_landmarks',
+           'to_49', 'au_regions', 'canonical_grid', 'to_pixels', 'region_masks', 'render', 'sample_nuisance',
            'simulate_ckplus_sequence', 'subject_names', 'synthau_args', 'args_hash', 'generate', 'load_meta',
            'load_truth', 'load_masks', 'load_landmarks', 'simulated_labels', 'real_au_stats', 'label_statistics',
            'compare_to_real', 'simulated_index']
@@ -695,16 +695,25 @@ def _render_session(idn, lab, nuis, size, min_visible, mask_size, seed, batch=64
     lm = to_pixels(face_landmarks(idn, I, side, min_visible, present), nuis["pose"], size).astype(np.float32)
     return np.concatenate(ims), lm, np.concatenate(masks)
 
-def _save_side(tree_dir: Path, subject: str, session: str, frames, lm, masks):
-    "Landmarks49 CSV and the mask npz of one session."
-    d = tree_dir/"Landmarks49"/subject; d.mkdir(parents=True, exist_ok=True)
+def _save_side(tree_dir: Path, subject: str, session: str, frames, lm, masks, side_csv: bool = True):
+    "Landmarks49 CSV (`side_csv`) and the mask npz of one session."
     l49 = to_49(lm).reshape(len(lm), -1)
-    hdr = "frame," + ",".join(f"x{i},y{i}" for i in range(1, 50))
-    (d/f"{session}.csv").write_text(hdr + "\n" + "".join(f"{f}," + ",".join(f"{x:.2f}" for x in row) + "\n" for f, row in zip(frames, l49)))
+    if side_csv:
+        d = tree_dir/"Landmarks49"/subject; d.mkdir(parents=True, exist_ok=True)
+        hdr = "frame," + ",".join(f"x{i},y{i}" for i in range(1, 50))
+        (d/f"{session}.csv").write_text(hdr + "\n" + "".join(f"{f}," + ",".join(f"{x:.2f}" for x in row) + "\n" for f, row in zip(frames, l49)))
     d = tree_dir/"Masks"/subject; d.mkdir(parents=True, exist_ok=True)
     with open(d/f"{session}.npz", "wb") as f:
         np.savez_compressed(f, frames=np.asarray(frames, np.int64), aus=np.asarray(AUS, np.int64),
                             shape=np.asarray(masks.shape, np.int64), masks=np.packbits(masks, axis=-1), lm68=lm.astype(np.float32))
+
+def _save_2dfeatures(tree_dir: Path, subject: str, session: str, frames, lm):
+    """The vendor-style landmark file `2DFeatures/<subject>_<session>.mat` of a session whose frames are 1..n, in our
+    reading of BP4D's (`faceattn.data.bp4d.write_2dfeatures`): the same 49 points as the side CSV, at its 2 decimals."""
+    from faceattn.data.bp4d import FEATURES_FOLDER, write_2dfeatures
+    if list(frames) != list(range(1, len(frames) + 1)): raise ValueError(f"2DFeatures elements are frames 1..n; got frames {frames[0]}..{frames[-1]}")
+    two_decimals = np.vectorize(lambda x: float(f"{x:.2f}"))(to_49(lm).astype(np.float32))
+    write_2dfeatures(tree_dir/FEATURES_FOLDER/f"{subject}_{session}.mat", two_decimals)
 
 def _truth(tree, subject, session, frames, lab, fer, coded=None) -> dict:
     return dict(tree=TREES[tree], subject=subject, session=session, frames=[int(frames[0]), int(frames[-1])],
@@ -751,7 +760,8 @@ def _write_bp4d(out: Path, a: dict, tsub: list):
                 di = tree/"AUCoding"/"AU_INT"/f"AU{au:02d}"; di.mkdir(parents=True, exist_ok=True)
                 v = np.where(miss[:, _A[au]], 9, Ic[:, _A[au]])
                 (di/f"{S}_{Tk}_AU{au:02d}.csv").write_text("".join(f"{f},{x}\n" for f, x in zip(cf, v)))
-            _save_side(tree, S, Tk, frames, lm, masks)
+            _save_side(tree, S, Tk, frames, lm, masks, side_csv=a["bp4d_landmarks"] == "both")
+            _save_2dfeatures(tree, S, Tk, frames, lm)
             tsub.append(_truth("bp4d", S, Tk, frames, lab, _fer_from_events(lab), (c0, c1)))
     return subjects
 
@@ -820,22 +830,29 @@ def _write_ckplus(out: Path, a: dict, tsub: list):
     return subjects
 
 # %% ../../nbs/02_synthau.ipynb #6cfa0400
+BP4D_LANDMARK_FILES = {   # bp4d_landmarks -> the BP4D tree's landmark files (both carry the vendor-style 2DFeatures .mat)
+    "both": "Landmarks49/<S>/<T>.csv (our side CSV, read first) and 2DFeatures/<S>_<T>.mat",
+    "vendor": "2DFeatures/<S>_<T>.mat only, as a licensed copy has (the loader then crops and aligns from it)",
+}
+
 def synthau_args(*, n_subjects: int = 4, sessions: int = 2, frames_per_session: int = 40, disfa_frames: int | None = None,
                  image_size: int = 128, seed: int = 0, formats: Sequence[str] = ("bp4d", "disfa", "ckplus"),
                  ckplus_frames: tuple = (8, 16), nuisance: float = .5, min_visible: float = .12, label_noise: float = 0.,
-                 missing_rate: float = .05, mask_size: int | None = None, jpeg_quality: int = 90) -> dict:
+                 missing_rate: float = .05, mask_size: int | None = None, jpeg_quality: int = 90, bp4d_landmarks: str = "both") -> dict:
     "The normalised generator arguments (what the cache hash covers)."
     formats = [f.lower().replace("+", "plus") for f in formats]
     bad = [f for f in formats if f not in TREES]
     if bad: raise ValueError(f"unknown format(s) {bad}; expected some of {list(TREES)}")
     if not 32 <= image_size <= 256: raise ValueError(f"image_size must be in 32..256, got {image_size}")
     if not 1 <= sessions <= 8 and "bp4d" in formats: raise ValueError(f"BP4D has tasks T1..T8: sessions must be 1..8, got {sessions}")
+    if bp4d_landmarks not in BP4D_LANDMARK_FILES: raise ValueError(f"bp4d_landmarks must be one of {list(BP4D_LANDMARK_FILES)}, got {bp4d_landmarks!r}")
     if frames_per_session < 8: raise ValueError("frames_per_session must be at least 8 (a coded segment inside the session)")
     return dict(version=SYNTHAU_VERSION, n_subjects=int(n_subjects), sessions=int(sessions), frames_per_session=int(frames_per_session),
                 disfa_frames=int(disfa_frames or frames_per_session * sessions), image_size=int(image_size), seed=int(seed),
                 formats=sorted(set(formats), key=list(TREES).index), ckplus_frames=[int(x) for x in ckplus_frames],
                 nuisance=float(nuisance), min_visible=float(min_visible), label_noise=float(label_noise),
-                missing_rate=float(missing_rate), mask_size=int(mask_size or image_size // 4), jpeg_quality=int(jpeg_quality))
+                missing_rate=float(missing_rate), mask_size=int(mask_size or image_size // 4), jpeg_quality=int(jpeg_quality),
+                **({"bp4d_landmarks": bp4d_landmarks} if "bp4d" in formats else {}))   # a key of BP4D trees only: other trees keep their hash
 
 def args_hash(args: dict) -> str:
     "Short hash of normalised arguments."

@@ -14,10 +14,10 @@ import torch
 from PIL import Image
 
 from ..core import atomic_write_json, faceattn_home
-from .synthau import (AUS, BP4D_AUS, BP4D_INT_AUS, EMOTION_CODE, EMOTIONS, EVENTS, EVENT_NAMES, EXCLUSIVE, HABITS,
+from .synthau import (AUS, BP4D_AUS, BP4D_LANDMARK_FILES, BP4D_INT_AUS, EMOTION_CODE, EVENTS, EVENT_NAMES, EXCLUSIVE, HABITS,
                                    LANDMARKS_68_TO_49, SYNTHAU_VERSION, args_hash, balanced_propensities, load_meta,
                                    load_truth, make_identity, sample_nuisance, simulate_session, subject_names)
-from .synthau import (_A, _enc, _exclusive, _fer_from_events, _ready, _render_session, _save_side, _seed,
+from .synthau import (_A, _enc, _exclusive, _fer_from_events, _ready, _render_session, _save_2dfeatures, _save_side, _seed,
                                    _write_video)
 
 # %% auto #0
@@ -96,7 +96,8 @@ def layout_args(*, formats: Sequence[str] = tuple(LAYOUTS), n_subjects: int = 3,
                 nuisance: float = .5, min_visible: float = .12, mask_size: int | None = None, jpeg_quality: int = 90,
                 missing_rate: float = .05, bp4dplus_tasks: Sequence[str] = BP4DPLUS_CODED_TASKS, bp4dplus_frames: int = 12,
                 disfaplus_trials: Sequence[Sequence[int]] = ((1,), (6, 12), (25, 26)), disfaplus_frames: int = 12,
-                mmi_emotions: Sequence[int] = tuple(MMI_EMOTIONS), mmi_frames: int = 12, mmi_dual_view: int = 1) -> dict:
+                mmi_emotions: Sequence[int] = tuple(MMI_EMOTIONS), mmi_frames: int = 12, mmi_dual_view: int = 1,
+                bp4dplus_landmarks: str = "both") -> dict:
     "The normalised arguments of `generate_layouts` (what the cache hash covers)."
     formats = [f.lower().replace("+", "plus").replace("-", "") for f in formats]
     bad = [f for f in formats if f not in LAYOUTS]
@@ -104,6 +105,8 @@ def layout_args(*, formats: Sequence[str] = tuple(LAYOUTS), n_subjects: int = 3,
     if not 32 <= image_size <= 256: raise ValueError(f"image_size must be in 32..256, got {image_size}")
     if n_subjects < 1: raise ValueError(f"n_subjects must be at least 1, got {n_subjects}")
     tasks = [str(t).upper() for t in bp4dplus_tasks]
+    if bp4dplus_landmarks not in BP4D_LANDMARK_FILES:
+        raise ValueError(f"bp4dplus_landmarks must be one of {list(BP4D_LANDMARK_FILES)}, got {bp4dplus_landmarks!r}")
     if not set(tasks) <= set(BP4DPLUS_CODED_TASKS) or not tasks:
         raise ValueError(f"bp4dplus_tasks: BP4D+ codes AUs in {BP4DPLUS_CODED_TASKS} only, got {list(bp4dplus_tasks)}")
     if not set(mmi_emotions) <= set(MMI_EMOTIONS) or not len(mmi_emotions):
@@ -116,7 +119,8 @@ def layout_args(*, formats: Sequence[str] = tuple(LAYOUTS), n_subjects: int = 3,
                 jpeg_quality=int(jpeg_quality), missing_rate=float(missing_rate), bp4dplus_tasks=tasks,
                 bp4dplus_frames=int(bp4dplus_frames), disfaplus_trials=[sorted(int(a) for a in t) for t in disfaplus_trials],
                 disfaplus_frames=int(disfaplus_frames), mmi_emotions=sorted(int(c) for c in mmi_emotions), mmi_frames=int(mmi_frames),
-                mmi_dual_view=int(mmi_dual_view))
+                mmi_dual_view=int(mmi_dual_view),
+                **({"bp4dplus_landmarks": bp4dplus_landmarks} if "bp4dplus" in formats else {}))   # BP4D+ trees only: others keep their hash
 
 def _truth(tree: str, subject: str, session: str, frames, lab: dict, fer, coded=None, **extra) -> dict:
     "02's per-session truth record (see `load_truth`) for the tree folder `tree`, plus `extra` keys."
@@ -174,7 +178,8 @@ def _write_bp4dplus(out: Path, a: dict, tsub: list) -> list[str]:
                 di.mkdir(parents=True, exist_ok=True)
                 v = np.where(miss[:, _A[au]], 9, lab["intensity"][:, _A[au]])
                 (di/f"{S}_{Tk}_AU{au:02d}.csv").write_text("".join(f"{f},{x}\n" for f, x in zip(frames, v)))
-            _save_side(tree, S, Tk, frames, lm, masks)
+            _save_side(tree, S, Tk, frames, lm, masks, side_csv=a["bp4dplus_landmarks"] == "both")
+            _save_2dfeatures(tree, S, Tk, frames, lm)          # RawData/2DFeatures/<S>_<T>.mat, as the vendor tree lists it
             tsub.append(_truth(tree_name, S, Tk, frames, lab, _fer_from_events(lab),
                                missing={str(au): _enc(miss[:, _A[au]]) for au in AUS if miss[:, _A[au]].any()}))
         order = np.random.default_rng(_seed(a["seed"], L, si, 0, 8)).permutation(len(members))   # archive order is not frame order

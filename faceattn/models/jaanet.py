@@ -11,7 +11,6 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 
-import faceattn.models as _models
 from . import FaceModel, ModelOutput, register
 
 # %% auto #0
