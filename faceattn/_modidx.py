@@ -6,6 +6,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                'faceattn.bars.RegionCNN.forward': ('bars.html#regioncnn.forward', 'faceattn/bars.py'),
                                'faceattn.bars.RegionCNN.weights': ('bars.html#regioncnn.weights', 'faceattn/bars.py'),
                                'faceattn.bars._au_f1': ('bars.html#_au_f1', 'faceattn/bars.py'),
+                               'faceattn.bars._ceiling_rows': ('bars.html#_ceiling_rows', 'faceattn/bars.py'),
                                'faceattn.bars._f1': ('bars.html#_f1', 'faceattn/bars.py'),
                                'faceattn.bars._fit_region_cnn': ('bars.html#_fit_region_cnn', 'faceattn/bars.py'),
                                'faceattn.bars._fit_scores': ('bars.html#_fit_scores', 'faceattn/bars.py'),

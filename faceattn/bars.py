@@ -105,6 +105,12 @@ def _au_f1(x, y, subjects, train, test, C, seed, inner_folds=2):
     _, c, t = best
     return _f1(_fit_scores(x[tr], y[tr] > 0, x[te], c, seed) >= t, y[te] > 0)
 
+def _ceiling_rows(f1: dict, model: str, fold, seeds: Sequence[int]) -> list[dict]:
+    "One fold's per-AU F1 and their mean as result rows (method `CEILING`), copied for every seed: one fit per fold."
+    f1 = {**f1, "mean": float(np.mean(list(f1.values())))}
+    return [dict(method=CEILING, model=model, fold=fold, seed=seed, au=au, metric="f1", value=v, seconds=0.)
+            for seed in seeds for au, v in f1.items()]
+
 def region_ceiling(data: Data, folds: dict, seeds: Sequence[int] = (0,), image_size: int = 64, C=(.01, 1., 100.),
                    share: float = .5, normalise: str = "none", frames: np.ndarray | None = None) -> pd.DataFrame:
     """Per fold and AU, F1 of a logistic regression that sees only the AU's region (the training fold's `region_prior`),
@@ -128,9 +134,7 @@ def region_ceiling(data: Data, folds: dict, seeds: Sequence[int] = (0,), image_s
         for a in data.aus:
             region = upsample_cells(region_prior(masks[train, mask_aus.index(a)], share), image_size)
             f1[f"AU{a}"] = _au_f1(x[:, region, :].reshape(len(df), -1), df[f"AU{a}"].to_numpy(), subjects, train, test, C, 0)
-        f1["mean"] = float(np.mean(list(f1.values())))
-        rows += [dict(method=CEILING, model="region_logreg", fold=k, seed=seed, au=au, metric="f1", value=v, seconds=0.)
-                 for seed in seeds for au, v in f1.items()]
+        rows += _ceiling_rows(f1, "region_logreg", k, seeds)
     out = pd.DataFrame(rows)
     out["seconds"] = time.perf_counter() - t0
     return out
@@ -230,9 +234,7 @@ def region_cnn_ceiling(data: Data, folds: dict, seeds: Sequence[int] = (0,), ima
         for j, a in enumerate(data.aus):
             coded = y[test, j] >= 0
             f1[f"AU{a}"] = _f1(pred[coded, j], y[test, j][coded] > 0)
-        f1["mean"] = float(np.mean(list(f1.values())))
-        rows += [dict(method=CEILING, model="region_cnn", fold=k, seed=seed, au=au, metric="f1", value=v, seconds=0.)
-                 for seed in seeds for au, v in f1.items()]
+        rows += _ceiling_rows(f1, "region_cnn", k, seeds)
     out = pd.DataFrame(rows)
     out["seconds"] = time.perf_counter() - t0
     return out

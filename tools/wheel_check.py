@@ -19,7 +19,7 @@ Usage: python tools/wheel_check.py [--src CHECKOUT] [--keep]
 """
 from __future__ import annotations
 
-import argparse, json, os, shutil, site, subprocess, sys, tempfile, time, zipfile
+import argparse, json, os, re, shutil, site, subprocess, sys, tempfile, time, zipfile
 from pathlib import Path
 
 CHECKS: list[tuple[str, bool, str]] = []   # (what, passed, detail)
@@ -89,6 +89,45 @@ KERNEL_NB = {"cells": [{"cell_type": "code", "execution_count": None, "id": "pro
              "nbformat": 4, "nbformat_minor": 5}
 
 
+def _dist_key(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def requirement_closure(reqs: list[str]) -> set[str]:
+    """Distributions the requirement strings `reqs` install, with everything they require in turn (markers with
+    `extra ==` are skipped), as normalised names; read from this environment's installed metadata."""
+    from importlib import metadata
+    todo, seen = [re.split(r"[ ;<>=!~\[(]", r.strip(), maxsplit=1)[0] for r in reqs], set()
+    while todo:
+        key = _dist_key(todo.pop())
+        if not key or key in seen: continue
+        seen.add(key)
+        try: deps = metadata.requires(key) or []
+        except metadata.PackageNotFoundError: continue
+        todo += [re.split(r"[ ;<>=!~\[(]", d.strip(), maxsplit=1)[0] for d in deps if "extra ==" not in d]
+    return seen
+
+
+def notebook_imports(paths) -> set[str]:
+    "Top-level modules the code cells of notebooks `paths` import."
+    mods = set()
+    for path in paths:
+        for cell in json.loads(Path(path).read_text())["cells"]:
+            if cell["cell_type"] != "code": continue
+            for line in "".join(cell["source"]).splitlines():
+                m = re.match(r"\s*(?:from|import)\s+([A-Za-z_]\w*)", line)
+                if m: mods.add(m.group(1))
+    return mods
+
+
+def undeclared_imports(mods: set[str], reqs: list[str]) -> list[str]:
+    "Modules of `mods` that are neither standard library nor faceattn nor installed by `reqs` (transitively)."
+    from importlib import metadata
+    owners, closure = metadata.packages_distributions(), requirement_closure(reqs)
+    return sorted(m for m in mods if m not in sys.stdlib_module_names and m != "faceattn"
+                  and not any(_dist_key(d) in closure for d in owners.get(m, [])))
+
+
 def run_checks(src: Path, tmp: Path) -> None:
     "Every step in order; a step whose failure makes the next ones meaningless returns early (its check is recorded)."
     with Step("copy the checkout's files"):
@@ -116,6 +155,12 @@ def run_checks(src: Path, tmp: Path) -> None:
         extras = {l.split(":", 1)[1].strip() for l in meta.splitlines() if l.startswith("Provides-Extra:")}
         core_reqs = [l.split(":", 1)[1].strip() for l in meta.splitlines() if l.startswith("Requires-Dist:") and "extra ==" not in l]
         check("extras repro and dev declared", {"repro", "dev"} <= extras, f"extras {sorted(extras)}")
+        repro_reqs = [l.split(":", 1)[1].split(";")[0].strip() for l in meta.splitlines()
+                      if l.startswith("Requires-Dist:") and 'extra == "repro"' in l]
+        repro_nbs = [tree/f for f in files if f.parts[:2] == ("nbs", "repro") and f.suffix == ".ipynb"]
+        missing = undeclared_imports(notebook_imports(repro_nbs), core_reqs + repro_reqs)
+        check("[repro] covers every module the reproduction notebooks import", not missing,
+              f"not installed by faceattn[repro]: {missing}" if missing else "stdlib, faceattn and the declared requirements")
         check("core requirements hold no notebook tooling", not any(r.split()[0].lower().startswith(("papermill", "nbdev", "jupyterlab")) for r in core_reqs),
               f"{len(core_reqs)} core requirements")
 
