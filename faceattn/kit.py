@@ -17,7 +17,8 @@ from .data.balance import oversample_indices
 from .experiment import Data, run_methods
 
 # %% auto #0
-__all__ = ['dataset_names', 'kind_of', 'face_crop_options', 'crop_masks', 'oversampled', 'cross_validate_folds', 'MemoDataset']
+__all__ = ['dataset_names', 'kind_of', 'recipe_overrides', 'face_crop_options', 'crop_masks', 'oversampled',
+           'cross_validate_folds', 'MemoDataset']
 
 # %% ../nbs/09h_kit.ipynb #501d45fa
 def dataset_names(dataset: str | None, paper: Sequence[str], synthau: Sequence[str] | None = None) -> list[str]:
@@ -32,6 +33,14 @@ def dataset_names(dataset: str | None, paper: Sequence[str], synthau: Sequence[s
 def kind_of(name: str) -> str:
     "The dataset a name is (a SynthAU tree is the dataset whose layout it is written in): `synthau_disfa` → `disfa`."
     return name.removeprefix("synthau_")
+
+# %% ../nbs/09h_kit.ipynb #kitrec01
+def recipe_overrides(lr: float | None = None, milestones: Sequence[int] | None = None, weighting: str | None = None) -> dict:
+    "The recipe fields a run overrides, as `run_methods`/`fit` keywords; a None parameter keeps the recipe's (the paper's)."
+    o = {} if lr is None else {"lr": float(lr)}
+    if milestones is not None: o["milestones"] = tuple(int(m) for m in milestones)
+    if weighting is not None: o["weighting"] = weighting
+    return o
 
 # %% ../nbs/09h_kit.ipynb #93155e67
 def face_crop_options(data: Data, margin: float | None, without_landmarks: str = "raise") -> dict:
